@@ -1,0 +1,150 @@
+/*
+ * kern_kthread.c: kernel threads.
+ *
+ * A kernel thread is a host thread (rumpuser_thread_create) bound to an
+ * lwp of proc0.  It runs its function with a virtual CPU held and ends by
+ * returning or calling kthread_exit().  A KTHREAD_MUSTJOIN thread's lwp
+ * lives until kthread_join(); any other thread frees its own.  The halt
+ * waits until every kernel thread has ended (kthread_drain): a subsystem
+ * stops its threads in its fini.
+ *
+ * Locking: kthread_lock protects kthread_count.
+ */
+
+#include <sys/types.h>
+#include <sys/systm.h>
+#include <sys/kmem.h>
+#include <sys/lwp.h>
+#include <sys/proc.h>
+#include <sys/sched.h>
+#include <sys/kthread.h>
+#include <sys/mutex.h>
+#include <sys/condvar.h>
+#include <rump/rump.h>
+#include <rump/rumpuser.h>
+
+#include "kern_private.h"
+
+struct kthread_start {
+	struct lwp *ks_lwp;
+	void (*ks_func)(void *);
+	void *ks_arg;
+};
+
+#define LW_KTHREAD_JOIN 0x100	/* l_flags: joined by kthread_join */
+
+static kmutex_t kthread_lock;
+static kcondvar_t kthread_cv;
+static unsigned int kthread_count;	/* kthread_lock */
+
+void
+kthread_sysinit(void)
+{
+
+	mutex_init(&kthread_lock, MUTEX_DEFAULT, IPL_NONE);
+	cv_init(&kthread_cv, "kthread");
+	kthread_count = 0;
+}
+
+void
+kthread_drain(void)
+{
+
+	mutex_enter(&kthread_lock);
+	while (kthread_count > 0)
+		cv_wait(&kthread_cv, &kthread_lock);
+	mutex_exit(&kthread_lock);
+	cv_destroy(&kthread_cv);
+	mutex_destroy(&kthread_lock);
+}
+
+static void *
+kthread_trampoline(void *arg)
+{
+	struct kthread_start ks = *(struct kthread_start *)arg;
+
+	kmem_free(arg, sizeof(ks));
+	lwp_bind(ks.ks_lwp);
+	rump_schedule();
+	ks.ks_func(ks.ks_arg);
+	kthread_exit(0);
+}
+
+int
+kthread_create(int flags, void (*func)(void *), void *arg, struct lwp **lp,
+    const char *fmt, ...)
+{
+	struct kthread_start *ks;
+	struct lwp *l;
+	va_list ap;
+	void *cookie;
+	int error;
+
+	if ((ks = kmem_alloc(sizeof(*ks), KM_SLEEP)) == NULL)
+		return ENOMEM;
+	if ((l = lwp_create(proc0, LW_SYSTEM)) == NULL) {
+		kmem_free(ks, sizeof(*ks));
+		return ENOMEM;
+	}
+	if (flags & KTHREAD_MUSTJOIN)
+		l->l_flags |= LW_KTHREAD_JOIN;
+	va_start(ap, fmt);
+	vsnprintf(l->l_name, sizeof(l->l_name), fmt, ap);
+	va_end(ap);
+	ks->ks_lwp = l;
+	ks->ks_func = func;
+	ks->ks_arg = arg;
+
+	mutex_enter(&kthread_lock);
+	kthread_count++;
+	mutex_exit(&kthread_lock);
+	error = rumpuser_thread_create(kthread_trampoline, ks, l->l_name,
+	    (flags & KTHREAD_MUSTJOIN) != 0, -1, -1, &cookie);
+	if (error) {
+		mutex_enter(&kthread_lock);
+		kthread_count--;
+		mutex_exit(&kthread_lock);
+		lwp_remove(l);
+		lwp_free(l);
+		kmem_free(ks, sizeof(*ks));
+		return error;
+	}
+	l->l_private = cookie;
+	if (lp != NULL)
+		*lp = l;
+	return 0;
+}
+
+void
+kthread_exit(int ecode __unused)
+{
+	struct lwp *l = curlwp;
+	bool join = (l->l_flags & LW_KTHREAD_JOIN) != 0;
+
+	KASSERT(l->l_flags & LW_SYSTEM);
+	mutex_enter(&kthread_lock);
+	if (--kthread_count == 0)
+		cv_broadcast(&kthread_cv);
+	mutex_exit(&kthread_lock);
+	if (!join)
+		lwp_remove(l);
+	rump_unschedule();
+	lwp_unbind(l);
+	if (!join)
+		lwp_free(l);
+	rumpuser_thread_exit();
+}
+
+int
+kthread_join(struct lwp *l)
+{
+	int error;
+
+	KASSERT(l->l_flags & LW_KTHREAD_JOIN);
+	error = rumpuser_thread_join(l->l_private);
+	if (error == 0) {
+		lwp_remove(l);
+		lwp_free(l);
+	}
+	return error;
+}

@@ -1,0 +1,50 @@
+/*
+ * kern_private.h: interfaces between the files of the kernel base that no
+ * other part of the kernel uses.
+ */
+#ifndef _KERN_PRIVATE_H_
+#define _KERN_PRIVATE_H_
+
+#include <sys/types.h>
+
+struct proc;
+
+/* kern_kmem.c */
+int kmem_init(uint64_t limit);
+void kmem_sysinit_lock(void);
+void kmem_fini(void);
+
+/* kern_proc.c */
+int proc_init(void);		/* proc0 */
+int proc_init_default(void);	/* the default process, pid 1 */
+void proc_exit_all(void);	/* all but proc0 */
+void proc_fini(void);		/* proc0 */
+int proc_hooks_fork(struct proc *parent, struct proc *child, int flags);
+
+/* kern_lwp.c: free l, or keep it as an orphan if a thread has it bound */
+struct lwp;
+void lwp_orphan(struct lwp *);
+
+/* kern_kthread.c */
+void kthread_sysinit(void);
+void kthread_drain(void);	/* wait for every kernel thread to end */
+
+/* kern_callout.c */
+int callout_sysinit(void);
+void callout_sysfini(void);
+
+/* kern_component.c */
+int component_init_all(void);
+void component_fini_all(void);
+
+/* kern_syscall.c, kern_uname.c, subr_cprng.c */
+void uname_init(void);
+void uname_fini(void);
+
+/* init_main.c */
+extern int rump_booted;
+extern volatile int rump_reboot_pending;
+void rump_reboot_request(int how);
+void rump_reboot_complete(void);
+
+#endif /* _KERN_PRIVATE_H_ */

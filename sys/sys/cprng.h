@@ -1,0 +1,17 @@
+/*
+ * cprng.h: the kernel's cryptographically secure random number generator
+ * (ChaCha20 keyed from the host's entropy at boot, rekeyed periodically
+ * and with fast key erasure after each request).
+ */
+#ifndef _SYS_CPRNG_H_
+#define _SYS_CPRNG_H_
+
+#include <sys/types.h>
+
+int cprng_init(void);	/* 0 or the error of seeding */
+void cprng_fini(void);
+void cprng_bytes(void *, size_t);
+uint32_t cprng_u32(void);
+uint64_t cprng_u64(void);
+
+#endif /* _SYS_CPRNG_H_ */

@@ -1,0 +1,30 @@
+/*
+ * sched.h: the virtual CPU scheduler (kern_sched.c).
+ *
+ * rump_schedule()/rump_unschedule() (public, rump.h) take and release a
+ * virtual CPU for the calling thread.  The backend pair releases the CPU
+ * around a blocking hypercall and keeps the lwp bound to the thread.
+ *
+ * Locking: the free list of CPUs is protected by a host spin mutex private
+ * to kern_sched.c; a cpu_info's ci_curlwp is written only by the lwp that
+ * holds it.
+ */
+#ifndef _SYS_SCHED_H_
+#define _SYS_SCHED_H_
+
+#include <sys/types.h>
+
+struct lwp;
+
+int sched_init(unsigned int ncpu);
+void sched_fini(void);
+/* Wait until no thread is inside the kernel (for the halt). */
+void sched_drain(void);
+void sched_backend_unschedule(void);
+void sched_backend_schedule(void);
+
+/* Bind an lwp to the calling host thread, or unbind it. */
+void lwp_bind(struct lwp *);
+void lwp_unbind(struct lwp *);
+
+#endif /* _SYS_SCHED_H_ */
