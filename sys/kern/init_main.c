@@ -251,6 +251,7 @@ rump_init(void)
 	lwp0_leave(l0);
 	rump_reboot_pending = 0;
 	atomic_store_release(&rump_booted, 1);
+	sched_set_open(true);
 	return 0;
 
  fail:
@@ -281,6 +282,7 @@ rump_reboot_complete(void)
 		return;
 	atomic_store_release(&rump_booted, 0);
 	rump_reboot_pending = 0;
+	sched_set_open(false);
 	sched_drain();
 	if ((mine = rumpuser_curlwp()) != NULL) {
 		lwp_unbind(mine);

@@ -7,6 +7,7 @@ rump_SRCS := \
 	sys/kern/kern_component.c \
 	sys/kern/kern_kmem.c \
 	sys/kern/kern_kthread.c \
+	sys/kern/kern_lockdebug.c \
 	sys/kern/kern_lwp.c \
 	sys/kern/kern_lwproc.c \
 	sys/kern/kern_proc.c \
@@ -22,6 +23,7 @@ rump_SRCS := \
 	sys/kern/subr_pool.c \
 	sys/kern/subr_prf.c \
 	sys/kern/subr_string.c \
+	sys/kern/subr_uio.c \
 	$(GEN)/sys/kern/rump_syscalls.c \
 	$(GEN)/sys/kern/syscalls_info.c \
 	$(GEN)/sys/kern/syscalls_kern.c

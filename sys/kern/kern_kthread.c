@@ -25,12 +25,6 @@
 
 #include "kern_private.h"
 
-struct kthread_start {
-	struct lwp *ks_lwp;
-	void (*ks_func)(void *);
-	void *ks_arg;
-};
-
 #define LW_KTHREAD_JOIN 0x100	/* l_flags: joined by kthread_join */
 
 static kmutex_t kthread_lock;
@@ -61,12 +55,11 @@ kthread_drain(void)
 static void *
 kthread_trampoline(void *arg)
 {
-	struct kthread_start ks = *(struct kthread_start *)arg;
+	struct lwp *l = arg;
 
-	kmem_free(arg, sizeof(ks));
-	lwp_bind(ks.ks_lwp);
+	lwp_bind(l);
 	rump_schedule();
-	ks.ks_func(ks.ks_arg);
+	l->l_func(l->l_arg);
 	kthread_exit(0);
 }
 
@@ -74,31 +67,25 @@ int
 kthread_create(int flags, void (*func)(void *), void *arg, struct lwp **lp,
     const char *fmt, ...)
 {
-	struct kthread_start *ks;
 	struct lwp *l;
 	va_list ap;
 	void *cookie;
 	int error;
 
-	if ((ks = kmem_alloc(sizeof(*ks), KM_SLEEP)) == NULL)
+	if ((l = lwp_create(proc0, LW_SYSTEM)) == NULL)
 		return ENOMEM;
-	if ((l = lwp_create(proc0, LW_SYSTEM)) == NULL) {
-		kmem_free(ks, sizeof(*ks));
-		return ENOMEM;
-	}
 	if (flags & KTHREAD_MUSTJOIN)
 		l->l_flags |= LW_KTHREAD_JOIN;
 	va_start(ap, fmt);
 	vsnprintf(l->l_name, sizeof(l->l_name), fmt, ap);
 	va_end(ap);
-	ks->ks_lwp = l;
-	ks->ks_func = func;
-	ks->ks_arg = arg;
+	l->l_func = func;
+	l->l_arg = arg;
 
 	mutex_enter(&kthread_lock);
 	kthread_count++;
 	mutex_exit(&kthread_lock);
-	error = rumpuser_thread_create(kthread_trampoline, ks, l->l_name,
+	error = rumpuser_thread_create(kthread_trampoline, l, l->l_name,
 	    (flags & KTHREAD_MUSTJOIN) != 0, -1, -1, &cookie);
 	if (error) {
 		mutex_enter(&kthread_lock);
@@ -106,12 +93,15 @@ kthread_create(int flags, void (*func)(void *), void *arg, struct lwp **lp,
 		mutex_exit(&kthread_lock);
 		lwp_remove(l);
 		lwp_free(l);
-		kmem_free(ks, sizeof(*ks));
 		return error;
 	}
-	l->l_private = cookie;
-	if (lp != NULL)
-		*lp = l;
+	/* A detached thread may be gone already: touch l only if joinable. */
+	if (flags & KTHREAD_MUSTJOIN) {
+		l->l_private = cookie;
+		if (lp != NULL)
+			*lp = l;
+	} else if (lp != NULL)
+		*lp = NULL;
 	return 0;
 }
 

@@ -118,9 +118,9 @@ proc_init(void)
 	if ((proc0->p_cred = kauth_cred_alloc_root()) == NULL)
 		goto fail;
 	proc0->p_flags = PK_SYSTEM;
-	mutex_enter(&proc_lock);
-	proc_link(proc0, NULL, 0);
-	mutex_exit(&proc_lock);
+	/* No lwp exists yet to own proc_lock; the boot is single-threaded. */
+	proc0->p_pid = 0;
+	TAILQ_INSERT_TAIL(&allproc, proc0, p_list);
 	return 0;
 
  fail:

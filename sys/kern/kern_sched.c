@@ -38,6 +38,7 @@ static struct cpu_info *cpu_free;	/* sched_mtx */
 static unsigned int cpu_waiters;	/* sched_mtx */
 static unsigned int sched_inside;	/* sched_mtx: threads in the kernel */
 static unsigned int drain_waiters;	/* sched_mtx */
+static bool sched_open;			/* sched_mtx: booted, not halting */
 static struct rumpuser_mtx *sched_mtx;
 static struct rumpuser_cv *sched_cpu_cv;   /* a CPU became free */
 static struct rumpuser_cv *sched_drain_cv; /* sched_inside went down */
@@ -84,6 +85,7 @@ sched_init(unsigned int n)
 		cpu_free = &cpus[i];
 	}
 	cpu_waiters = sched_inside = drain_waiters = 0;
+	sched_open = false;
 	templwp_ncache = 0;
 	return 0;
 
@@ -183,8 +185,25 @@ templwp_put(struct lwp *l)
 		lwp_free(l);
 }
 
-void
-rump_schedule(void)
+/* Count a client thread in or out (kernel threads do not count: the
+ * halt stops them itself). */
+static void
+sched_inside_adjust(int flags, int delta)
+{
+
+	if (flags & LW_SYSTEM)
+		return;
+	rumpuser_mutex_enter_nowrap(sched_mtx);
+	KASSERT(delta > 0 || sched_inside > 0);
+	sched_inside += delta;
+	if (sched_inside == 0 && drain_waiters > 0)
+		rumpuser_cv_broadcast(sched_drain_cv);
+	rumpuser_mutex_exit(sched_mtx);
+}
+
+/* Take the calling thread's lwp, or a temporary one. */
+static struct lwp *
+sched_lwp(void)
 {
 	struct lwp *l = rumpuser_curlwp();
 
@@ -194,13 +213,54 @@ rump_schedule(void)
 		lwp_free(l);
 		l = NULL;
 	}
-	rumpuser_mutex_enter_nowrap(sched_mtx);
-	sched_inside++;
-	rumpuser_mutex_exit(sched_mtx);
 	if (l == NULL) {
 		l = templwp_get();
 		lwp_bind(l);
 	}
+	return l;
+}
+
+/*
+ * The entry of system calls: like rump_schedule(), but only into a kernel
+ * that is booted and not halting, atomically with respect to the halt's
+ * drain.  false: no kernel to enter (the caller returns ENXIO).
+ */
+bool
+sched_enter_booted(void)
+{
+	struct lwp *l;
+	bool open;
+
+	if (sched_mtx == NULL)
+		return false;
+	rumpuser_mutex_enter_nowrap(sched_mtx);
+	if ((open = sched_open))
+		sched_inside++;
+	rumpuser_mutex_exit(sched_mtx);
+	if (!open)
+		return false;
+	l = sched_lwp();
+	cpu_take(l);
+	if (l->l_flags & LW_SYSTEM)	/* not counted after all */
+		sched_inside_adjust(0, -1);
+	return true;
+}
+
+void
+sched_set_open(bool open)
+{
+
+	rumpuser_mutex_enter_nowrap(sched_mtx);
+	sched_open = open;
+	rumpuser_mutex_exit(sched_mtx);
+}
+
+void
+rump_schedule(void)
+{
+	struct lwp *l = sched_lwp();
+
+	sched_inside_adjust(l->l_flags, 1);
 	cpu_take(l);
 }
 
@@ -208,18 +268,17 @@ void
 rump_unschedule(void)
 {
 	struct lwp *l = rumpuser_curlwp();
+	int flags;
 
 	KASSERT(l != NULL);
+	flags = l->l_flags;
 	cpu_give(l);
-	if (l->l_flags & LW_TEMP) {
+	if (flags & LW_TEMP) {
 		lwp_unbind(l);
 		templwp_put(l);
 	}
-	rumpuser_mutex_enter_nowrap(sched_mtx);
-	KASSERT(sched_inside > 0);
-	if (--sched_inside == 0 && drain_waiters > 0)
-		rumpuser_cv_broadcast(sched_drain_cv);
-	rumpuser_mutex_exit(sched_mtx);
+	/* Last: after this, a halt may tear the scheduler down. */
+	sched_inside_adjust(flags, -1);
 }
 
 void

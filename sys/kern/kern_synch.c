@@ -10,13 +10,15 @@
  * Owners are recorded so that mutex_owned() and rw_write_held() answer
  * for the calling lwp, and DIAGNOSTIC builds catch a lock released by a
  * thread that does not hold it, a recursive enter, and a wait with the
- * wrong mutex.  A host lock that cannot be allocated is a panic: the
+ * wrong mutex, and lockdebug (lockdebug.h) catches lock order reversals.
+ * A host lock that cannot be allocated is a panic: the
  * kernel cannot go on without its locks.
  */
 
 #include <sys/types.h>
 #include <sys/systm.h>
 #include <sys/atomic.h>
+#include <sys/lockdebug.h>
 #include <sys/lwp.h>
 #include <sys/mutex.h>
 #include <sys/rwlock.h>
@@ -34,6 +36,7 @@ mutex_init(kmutex_t *mtx, kmutex_type_t type, int ipl __unused)
 		panic("mutex_init: no host memory for a mutex");
 	mtx->mtx_owner = NULL;
 	mtx->mtx_type = type;
+	mtx->mtx_class = lockdebug_class(__builtin_return_address(0));
 }
 
 void
@@ -52,6 +55,8 @@ mutex_enter(kmutex_t *mtx)
 
 	KASSERTMSG(mtx->mtx_owner != l || l == NULL,
 	    "mutex_enter: %p: locking against myself", mtx);
+	/* Checked before waiting: an order bug panics, not deadlocks. */
+	lockdebug_acquired(l, mtx->mtx_class, mtx);
 	if (mtx->mtx_type == MUTEX_SPIN)
 		rumpuser_mutex_enter_nowrap(mtx->mtx_host);
 	else
@@ -66,6 +71,7 @@ mutex_tryenter(kmutex_t *mtx)
 	if (rumpuser_mutex_tryenter(mtx->mtx_host) != 0)
 		return 0;
 	mtx->mtx_owner = curlwp;
+	lockdebug_acquired(mtx->mtx_owner, mtx->mtx_class, mtx);
 	return 1;
 }
 
@@ -75,6 +81,7 @@ mutex_exit(kmutex_t *mtx)
 
 	KASSERTMSG(mtx->mtx_owner == curlwp,
 	    "mutex_exit: %p not held by the caller", mtx);
+	lockdebug_released(mtx->mtx_owner, mtx->mtx_class, mtx);
 	mtx->mtx_owner = NULL;
 	rumpuser_mutex_exit(mtx->mtx_host);
 }
@@ -94,6 +101,7 @@ rw_init(krwlock_t *rw)
 		panic("rw_init: no host memory for a rwlock");
 	rw->rw_writer = NULL;
 	rw->rw_readers = 0;
+	rw->rw_class = lockdebug_class(__builtin_return_address(0));
 }
 
 void
@@ -121,6 +129,7 @@ rw_enter(krwlock_t *rw, krw_t op)
 
 	KASSERTMSG(rw->rw_writer != curlwp || curlwp == NULL,
 	    "rw_enter: %p: locking against myself", rw);
+	lockdebug_acquired(curlwp, rw->rw_class, rw);
 	rumpuser_rw_enter(op == RW_WRITER ? RUMPUSER_RW_WRITER :
 	    RUMPUSER_RW_READER, rw->rw_host);
 	rw_entered(rw, op);
@@ -133,6 +142,7 @@ rw_tryenter(krwlock_t *rw, krw_t op)
 	if (rumpuser_rw_tryenter(op == RW_WRITER ? RUMPUSER_RW_WRITER :
 	    RUMPUSER_RW_READER, rw->rw_host) != 0)
 		return 0;
+	lockdebug_acquired(curlwp, rw->rw_class, rw);
 	rw_entered(rw, op);
 	return 1;
 }
@@ -141,6 +151,7 @@ void
 rw_exit(krwlock_t *rw)
 {
 
+	lockdebug_released(curlwp, rw->rw_class, rw);
 	if (rw->rw_writer != NULL) {
 		KASSERTMSG(rw->rw_writer == curlwp,
 		    "rw_exit: %p write-held by another lwp", rw);
@@ -202,9 +213,11 @@ cv_wait(kcondvar_t *cv, kmutex_t *mtx)
 	KASSERTMSG(mutex_owned(mtx), "cv_wait: %s: mutex not held",
 	    cv->cv_wmesg);
 	cv->cv_waiters++;
+	lockdebug_released(l, mtx->mtx_class, mtx);
 	mtx->mtx_owner = NULL;
 	rumpuser_cv_wait(cv->cv_host, mtx->mtx_host);
 	mtx->mtx_owner = l;
+	lockdebug_acquired(l, mtx->mtx_class, mtx);
 	cv->cv_waiters--;
 }
 
@@ -217,10 +230,12 @@ cv_timedwait_ns(kcondvar_t *cv, kmutex_t *mtx, uint64_t nsec)
 	KASSERTMSG(mutex_owned(mtx), "cv_timedwait: %s: mutex not held",
 	    cv->cv_wmesg);
 	cv->cv_waiters++;
+	lockdebug_released(l, mtx->mtx_class, mtx);
 	mtx->mtx_owner = NULL;
 	error = rumpuser_cv_timedwait(cv->cv_host, mtx->mtx_host,
 	    (int64_t)(nsec / 1000000000ULL), (int64_t)(nsec % 1000000000ULL));
 	mtx->mtx_owner = l;
+	lockdebug_acquired(l, mtx->mtx_class, mtx);
 	cv->cv_waiters--;
 	return error;
 }

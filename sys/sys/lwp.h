@@ -28,7 +28,11 @@ struct lwp {
 	unsigned int l_refcnt;		/* switch-ins and references */
 	char l_name[16];		/* for kernel threads */
 	TAILQ_ENTRY(lwp) l_sibling;	/* p_lock: on p_lwps */
-	void *l_private;		/* per-subsystem use (syscall tracing) */
+	void *l_private;		/* kthreads: the host thread's cookie */
+	void (*l_func)(void *);		/* kthreads: c: start function */
+	void *l_arg;			/* kthreads: c: its argument */
+	unsigned int l_nlocks;		/* own: locks held (lockdebug) */
+	uint16_t l_locks[16];		/* own: their classes */
 };
 
 #define LW_SYSTEM 0x01	/* a kernel thread */

@@ -36,6 +36,7 @@ typedef struct kmutex {
 	struct rumpuser_mtx *mtx_host;
 	struct lwp *mtx_owner;
 	kmutex_type_t mtx_type;
+	uint16_t mtx_class;		/* lockdebug */
 } kmutex_t;
 
 void mutex_init(kmutex_t *, kmutex_type_t, int ipl);

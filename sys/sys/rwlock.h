@@ -20,6 +20,7 @@ typedef struct krwlock {
 	struct rumpuser_rw *rw_host;
 	struct lwp *rw_writer;
 	unsigned int rw_readers;
+	uint16_t rw_class;		/* lockdebug */
 } krwlock_t;
 
 void rw_init(krwlock_t *);

@@ -18,6 +18,10 @@ struct lwp;
 
 int sched_init(unsigned int ncpu);
 void sched_fini(void);
+/* Open the kernel to system calls (end of boot) or close it (start of
+ * halt); sched_enter_booted() enters only an open kernel. */
+void sched_set_open(bool);
+bool sched_enter_booted(void);
 /* Wait until no thread is inside the kernel (for the halt). */
 void sched_drain(void);
 void sched_backend_unschedule(void);
