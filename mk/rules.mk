@@ -40,7 +40,7 @@ $(OBJDIR)/%.o: %.c | $(GEN_HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(CFLAGS_$(notdir $(basename $<))) $(EXTRA_CFLAGS) -c $< -o $@
 
-kobjs_of = $(patsubst $(GEN)/%.c,$(OBJDIR)/gen/%.o,$(patsubst %.k.c,$(OBJDIR)/%.k.o,$(patsubst %.c,$(OBJDIR)/%.o,$(1))))
+kobjs_of = $(patsubst %.c,$(OBJDIR)/%.o,$(patsubst %.k.c,$(OBJDIR)/%.k.o,$(patsubst $(GEN)/%.c,$(OBJDIR)/gen/%.o,$(1))))
 
 define KERNLIB_template
 $(1)_OBJS := $$(call kobjs_of,$$($(1)_SRCS))

@@ -46,7 +46,7 @@ static struct rumpuser_hyperup rump_hyp = {
 
 /* A parameter as a number with an optional k/m/g (binary) suffix. */
 static int
-param_number(const char *name, uint64_t *valp, bool *setp)
+param_number(const char *name, const char *shown, uint64_t *valp, bool *setp)
 {
 	char buf[64], *end;
 	uint64_t v, mul = 1;
@@ -69,7 +69,7 @@ param_number(const char *name, uint64_t *valp, bool *setp)
 	return 0;
 
  bad:
-	printf("rump_init: %s: invalid value \"%s\"\n", name, buf);
+	printf("rump_init: %s: invalid value \"%s\"\n", shown, buf);
 	return EINVAL;
 }
 
@@ -81,11 +81,11 @@ boot_params(unsigned int *ncpup, uint64_t *memlimitp)
 	int error;
 
 	rump_verbose = 0;
-	if ((error = param_number(RUMPUSER_PARAM_VERBOSE, &v, &set)) != 0)
+	if ((error = param_number(RUMPUSER_PARAM_VERBOSE, "RUMP_VERBOSE", &v, &set)) != 0)
 		return error;
 	rump_verbose = set && v != 0;
 
-	if ((error = param_number(RUMPUSER_PARAM_NCPU, &v, &set)) != 0)
+	if ((error = param_number(RUMPUSER_PARAM_NCPU, "RUMP_NCPU", &v, &set)) != 0)
 		return error;
 	if (!set)
 		v = 1;
@@ -96,7 +96,7 @@ boot_params(unsigned int *ncpup, uint64_t *memlimitp)
 	}
 	*ncpup = (unsigned int)v;
 
-	if ((error = param_number(RUMPUSER_PARAM_MEMLIMIT, &v, &set)) != 0)
+	if ((error = param_number(RUMPUSER_PARAM_MEMLIMIT, "RUMP_MEMLIMIT", &v, &set)) != 0)
 		return error;
 	*memlimitp = set ? v : 0;
 	if (set && v == 0) {
@@ -226,6 +226,7 @@ rump_init(void)
 		goto fail;
 	}
 	kmem_sysinit_lock();
+	time_init();
 	kthread_sysinit();
 	step = BOOT_KTHREAD;
 	if ((error = callout_sysinit()) != 0)
@@ -234,8 +235,12 @@ rump_init(void)
 	if ((error = cprng_init()) != 0)
 		goto fail;
 	step = BOOT_CPRNG;
-	uname_init();
-	syscall_init();
+	if ((error = uname_init()) != 0)
+		goto fail;
+	if ((error = syscall_init()) != 0) {
+		uname_fini();
+		goto fail;
+	}
 	step = BOOT_SYSCALL;
 	if ((error = component_init_all()) != 0)
 		goto fail;

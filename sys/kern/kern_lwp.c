@@ -11,6 +11,7 @@
 #include <sys/lwp.h>
 #include <sys/proc.h>
 #include <sys/mutex.h>
+#include <sys/kauth.h>
 #include <rump/rumpuser.h>
 
 #include "kern_private.h"
@@ -35,6 +36,8 @@ lwp_free(struct lwp *l)
 {
 
 	KASSERT(l->l_cpu == NULL);
+	if (l->l_cred != NULL)
+		kauth_cred_free(l->l_cred);
 	KASSERT(!(l->l_flags & LW_BOUND));
 	rumpuser_free(l, sizeof(*l));
 }
@@ -78,8 +81,31 @@ lwp_orphan(struct lwp *l)
 {
 
 	l->l_proc = NULL;
+	if (l->l_cred != NULL) {	/* it belongs to the dying kernel */
+		kauth_cred_free(l->l_cred);
+		l->l_cred = NULL;
+	}
 	if (l->l_flags & LW_BOUND)
 		l->l_flags |= LW_ORPHAN;
 	else
 		lwp_free(l);
+}
+
+/*
+ * An lwp uses its own reference to the process's credential for the
+ * whole of a system call, so that another lwp's setuid cannot free it
+ * underneath; it catches up here, when it enters the kernel.
+ */
+void
+lwp_cred_refresh(struct lwp *l)
+{
+	struct proc *p = l->l_proc;
+	struct kauth_cred *old = l->l_cred;
+
+	mutex_enter(&p->p_lock);
+	kauth_cred_hold(p->p_cred);
+	l->l_cred = p->p_cred;
+	mutex_exit(&p->p_lock);
+	if (old != NULL)
+		kauth_cred_free(old);
 }

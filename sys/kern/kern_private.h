@@ -38,7 +38,8 @@ int component_init_all(void);
 void component_fini_all(void);
 
 /* kern_syscall.c, kern_uname.c, subr_cprng.c */
-void uname_init(void);
+int uname_init(void);
+void time_init(void);
 void uname_fini(void);
 
 /* init_main.c */

@@ -241,6 +241,8 @@ sched_enter_booted(void)
 		return false;
 	l = sched_lwp();
 	cpu_take(l);
+	if (__predict_false(l->l_cred != l->l_proc->p_cred))
+		lwp_cred_refresh(l);
 	if (l->l_flags & LW_SYSTEM)	/* not counted after all */
 		sched_inside_adjust(0, -1);
 	return true;
@@ -262,6 +264,8 @@ rump_schedule(void)
 
 	sched_inside_adjust(l->l_flags, 1);
 	cpu_take(l);
+	if (__predict_false(l->l_cred != l->l_proc->p_cred))
+		lwp_cred_refresh(l);
 }
 
 void

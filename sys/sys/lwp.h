@@ -25,6 +25,7 @@ struct lwp {
 	lwpid_t l_lid;			/* c */
 	int l_flags;			/* see below */
 	struct cpu_info *l_cpu;		/* while scheduled */
+	struct kauth_cred *l_cred;	/* own: the process's, at entry */
 	unsigned int l_refcnt;		/* switch-ins and references */
 	char l_name[16];		/* for kernel threads */
 	TAILQ_ENTRY(lwp) l_sibling;	/* p_lock: on p_lwps */
@@ -55,5 +56,7 @@ void lwp_free(struct lwp *);
 struct lwp *lwp_create(struct proc *, int flags);
 /* Take l off its process's list; true when it was the last one. */
 bool lwp_remove(struct lwp *);
+/* Catch up with the process's credential (at kernel entry). */
+void lwp_cred_refresh(struct lwp *);
 
 #endif /* _SYS_LWP_H_ */

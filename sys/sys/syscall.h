@@ -43,7 +43,7 @@ extern const int syscall_nsysent;
 
 int syscall_establish(const struct syscall_package *);	/* {0, NULL}-terminated */
 void syscall_disestablish(const struct syscall_package *);
-void syscall_init(void);
+int syscall_init(void);
 void syscall_fini(void);
 /* Run system call num in lwp l: 0 or an errno value. */
 int syscall_dispatch(struct lwp *l, int num, const register_t *args,
