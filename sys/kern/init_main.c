@@ -124,9 +124,9 @@ static void
 lwp0_leave(struct lwp *l)
 {
 
+	lwp_remove(l);
 	rump_unschedule();
 	lwp_unbind(l);
-	lwp_remove(l);
 	lwp_free(l);
 }
 

@@ -17,6 +17,7 @@
 #include <sys/lwp.h>
 #include <sys/proc.h>
 #include <sys/sched.h>
+#include <sys/kauth.h>
 #include <sys/kthread.h>
 #include <sys/mutex.h>
 #include <sys/condvar.h>
@@ -48,6 +49,7 @@ kthread_drain(void)
 	while (kthread_count > 0)
 		cv_wait(&kthread_cv, &kthread_lock);
 	mutex_exit(&kthread_lock);
+	sched_wait_idle();
 	cv_destroy(&kthread_cv);
 	mutex_destroy(&kthread_lock);
 }
@@ -112,12 +114,18 @@ kthread_exit(int ecode __unused)
 	bool join = (l->l_flags & LW_KTHREAD_JOIN) != 0;
 
 	KASSERT(l->l_flags & LW_SYSTEM);
+	if (!join) {
+		/* Nothing of the kernel's may be touched once the halt can
+		 * see the count drop, but for giving back the CPU, which the
+		 * halt waits for (sched_wait_idle). */
+		lwp_remove(l);
+		kauth_cred_free(l->l_cred);
+		l->l_cred = NULL;
+	}
 	mutex_enter(&kthread_lock);
 	if (--kthread_count == 0)
 		cv_broadcast(&kthread_cv);
 	mutex_exit(&kthread_lock);
-	if (!join)
-		lwp_remove(l);
 	rump_unschedule();
 	lwp_unbind(l);
 	if (!join)

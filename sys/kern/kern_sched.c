@@ -316,6 +316,27 @@ sched_drain(void)
 	rumpuser_mutex_exit(sched_mtx);
 }
 
+/*
+ * For the halt, after the kernel threads said they are done: wait until
+ * they have given back their CPUs too.  The caller holds one CPU.
+ */
+void
+sched_wait_idle(void)
+{
+	struct cpu_info *ci;
+	unsigned int nfree;
+
+	for (;;) {
+		rumpuser_mutex_enter_nowrap(sched_mtx);
+		for (nfree = 0, ci = cpu_free; ci != NULL; ci = ci->ci_freenext)
+			nfree++;
+		rumpuser_mutex_exit(sched_mtx);
+		if (nfree + 1 >= ncpu)
+			return;
+		rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, 0, 100000);
+	}
+}
+
 void
 lwp_bind(struct lwp *l)
 {

@@ -57,7 +57,8 @@ mutex_enter(kmutex_t *mtx)
 	    "mutex_enter: %p: locking against myself", mtx);
 	/* Checked before waiting: an order bug panics, not deadlocks. */
 	lockdebug_acquired(l, mtx->mtx_class, mtx);
-	if (mtx->mtx_type == MUTEX_SPIN)
+	/* Without an lwp (boot, halt) there is no virtual CPU to give up. */
+	if (mtx->mtx_type == MUTEX_SPIN || l == NULL)
 		rumpuser_mutex_enter_nowrap(mtx->mtx_host);
 	else
 		rumpuser_mutex_enter(mtx->mtx_host);

@@ -24,6 +24,8 @@ void sched_set_open(bool);
 bool sched_enter_booted(void);
 /* Wait until no thread is inside the kernel (for the halt). */
 void sched_drain(void);
+/* Wait until every virtual CPU but the caller's is free. */
+void sched_wait_idle(void);
 void sched_backend_unschedule(void);
 void sched_backend_schedule(void);
 
