@@ -35,3 +35,6 @@ tests: $(TESTS_BUILT)
 
 clean:
 	rm -rf $(BUILD) build-*
+
+print-%:
+	@echo $($*)

@@ -249,10 +249,13 @@ rump_init(void)
 		goto fail;
 	step = BOOT_DEFAULTPROC;
 
-	aprint_verbose("rump kernel booted: %u virtual CPU%s, memory limit "
-	    "%llu bytes, hypercall interface version %d\n", ncpu,
-	    ncpu == 1 ? "" : "s", (unsigned long long)kmem_limit(),
-	    RUMPUSER_VERSION);
+	if (kmem_limit() == UINT64_MAX)
+		aprint_verbose("rump kernel booted: %u virtual CPU%s, no memory "
+		    "limit\n", ncpu, ncpu == 1 ? "" : "s");
+	else
+		aprint_verbose("rump kernel booted: %u virtual CPU%s, memory "
+		    "limit %llu bytes\n", ncpu, ncpu == 1 ? "" : "s",
+		    (unsigned long long)kmem_limit());
 	lwp0_leave(l0);
 	rump_reboot_pending = 0;
 	atomic_store_release(&rump_booted, 1);
