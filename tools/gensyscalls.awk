@@ -250,6 +250,23 @@ function arglist(i, public,    j, s, t) {
 	return s
 }
 
+# Break a declaration after commas so that no line passes 79 columns;
+# continuation lines are indented by four spaces.
+function wrap(s,    out, cut, i) {
+	out = ""
+	while (length(s) > 79) {
+		cut = 0
+		for (i = 1; i < 79; i++)
+			if (substr(s, i, 2) == ", ")
+				cut = i
+		if (cut == 0)
+			break
+		out = out substr(s, 1, cut) "\n"
+		s = "    " substr(s, cut + 2)
+	}
+	return out s
+}
+
 function struct_decls(    i) {
 	for (i = 1; i <= nstructs; i++)
 		emit(structs[i] ";")
@@ -280,8 +297,8 @@ function gen_syscallargs(    i, j) {
 		for (j = 1; j <= nargs[i]; j++)
 			emit("\tsyscallarg(" atype[i, j] ") " aname[i, j] ";")
 		emit("};")
-		emit("int sys_" name[i] "(struct lwp *, const struct sys_" \
-		    name[i] "_args *,\n    register_t *);\n")
+		emit(wrap("int sys_" name[i] "(struct lwp *, const struct " \
+		    "sys_" name[i] "_args *, register_t *);") "\n")
 	}
 	emit("#endif /* _SYS_SYSCALLARGS_H_ */")
 	output_done()
@@ -330,7 +347,7 @@ function gen_package(c,    i) {
 }
 
 function gen_entry(i,    j, last, t) {
-	emit(ret[i] "\nrump_sys_" name[i] "(" arglist(i, 0) ")\n{")
+	emit(ret[i] "\n" wrap("rump_sys_" name[i] "(" arglist(i, 0) ")") "\n{")
 	if (nargs[i] > 0)
 		emit("\tregister_t args[6] = { 0 };")
 	emit("\tregister_t rv[2];")
@@ -403,7 +420,8 @@ function gen_public(    i) {
 		emit("#define RUMP_SYS_" name[i] " " snum[i])
 	emit("")
 	for (i = 1; i <= n; i++)
-		emit(pub(ret[i]) " rump_sys_" name[i] "(" arglist(i, 1) ");")
+		emit(wrap(pub(ret[i]) " rump_sys_" name[i] "(" arglist(i, 1) \
+		    ");"))
 	emit("\n#ifdef __cplusplus\n}\n#endif\n\n" \
 	    "#endif /* _RUMP_RUMP_SYSCALLS_H_ */")
 	output_done()

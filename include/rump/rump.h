@@ -51,8 +51,14 @@ void rump_lwproc_switch(struct lwp *l);
 void rump_lwproc_releaselwp(void);
 struct lwp *rump_lwproc_curlwp(void);
 
-/* Raw system call: number (Linux x86-64 numbering), argument registers,
- * result registers.  Returns 0 or an errno value. */
+/*
+ * Raw system call: number (Linux x86-64 numbering), nargs (0 to 6)
+ * argument registers, and up to two result registers (retval[2], or
+ * NULL).  Returns 0 or an errno value: ENOSYS for a number the kernel
+ * does not implement (or whose component is not linked), EINVAL for a
+ * bad nargs or a NULL args with nargs > 0, ENXIO when no kernel is
+ * running.
+ */
 int rump_syscall(int num, const long *args, int nargs, long *retval);
 
 #ifdef __cplusplus

@@ -283,13 +283,14 @@ rump_reboot_request(int how)
 void
 rump_reboot_complete(void)
 {
-	int how = rump_reboot_pending - 1;
+	/* Claim the request: of two racing reboots, one halts. */
+	int how = (int)__atomic_exchange_n(&rump_reboot_pending, 0,
+	    __ATOMIC_ACQ_REL) - 1;
 	struct lwp *l0, *mine;
 
 	if (how < 0 || !atomic_load_acquire(&rump_booted))
 		return;
 	atomic_store_release(&rump_booted, 0);
-	rump_reboot_pending = 0;
 	sched_set_open(false);
 	sched_drain();
 	if ((mine = rumpuser_curlwp()) != NULL) {

@@ -37,8 +37,9 @@ void callout_sysfini(void);
 int component_init_all(void);
 void component_fini_all(void);
 
-/* kern_syscall.c, kern_uname.c, subr_cprng.c */
+/* kern_uname.c */
 int uname_init(void);
+/* kern_time.c */
 void time_init(void);
 void uname_fini(void);
 

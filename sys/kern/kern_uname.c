@@ -2,11 +2,15 @@
  * kern_uname.c: the kernel's host and domain names, and the uname,
  * sethostname and setdomainname system calls.
  *
- * The host name comes from the platform at boot (RUMP_HOSTNAME, else
- * rump-<host pid>); the domain name starts as Linux's "(none)".  The
- * kernel speaks the Linux ABI, so it calls itself Linux.
+ * The kernel speaks the Linux ABI, so it calls itself Linux: programs
+ * that look at uname(2) to decide which structures and flags to use
+ * must pick Linux's.  The machine is the one the kernel was compiled
+ * for.  The host name comes from the platform at boot (RUMP_HOSTNAME on
+ * POSIX, default rump-<host pid>); the domain name starts as "(none)",
+ * like Linux's.  Setting either takes CAP_SYS_ADMIN.
  *
- * Locking: uname_lock protects both names.
+ * Locking: uname_lock protects hostname and domainname.  It is a leaf:
+ * nothing else is taken, and no user memory is touched, while it is held.
  */
 
 #include <sys/types.h>
@@ -20,12 +24,13 @@
 
 #include "kern_private.h"
 
+#define UNAME_SYSNAME "Linux"
+#define UNAME_RELEASE "6.1.0-anykernel"
+#define UNAME_VERSION "#1 Anykernel rump kernel"
 #if defined(__x86_64__)
 #define UNAME_MACHINE "x86_64"
 #elif defined(__aarch64__)
 #define UNAME_MACHINE "aarch64"
-#elif defined(__i386__)
-#define UNAME_MACHINE "i686"
 #else
 #define UNAME_MACHINE "unknown"
 #endif
@@ -37,13 +42,24 @@ static char domainname[HOST_NAME_MAX + 1];	/* uname_lock */
 int
 uname_init(void)
 {
-	char buf[256];
+	int error;
 
-	mutex_init(&uname_lock, MUTEX_DEFAULT, IPL_NONE);
-	if (rumpuser_getparam(RUMPUSER_PARAM_HOSTNAME, buf, sizeof(buf)) != 0)
-		strlcpy(buf, "rump", sizeof(buf));
-	strlcpy(hostname, buf, sizeof(hostname));
+	memset(hostname, 0, sizeof(hostname));
+	error = rumpuser_getparam(RUMPUSER_PARAM_HOSTNAME, hostname,
+	    sizeof(hostname));
+	switch (error) {
+	case 0:
+		break;
+	case ENOMEM:	/* too long for the buffer */
+		printf("rump_init: RUMP_HOSTNAME: longer than %d bytes\n",
+		    HOST_NAME_MAX);
+		return EINVAL;
+	default:	/* the platform has no name for us */
+		strlcpy(hostname, "rump", sizeof(hostname));
+		break;
+	}
 	strlcpy(domainname, "(none)", sizeof(domainname));
+	mutex_init(&uname_lock, MUTEX_DEFAULT, IPL_NONE);
 	return 0;
 }
 
@@ -61,33 +77,38 @@ sys_uname(struct lwp *l __unused, const struct sys_uname_args *uap,
 	struct utsname u;
 
 	memset(&u, 0, sizeof(u));
-	strlcpy(u.sysname, "Linux", sizeof(u.sysname));
-	strlcpy(u.release, "6.1.0-anykernel", sizeof(u.release));
-	strlcpy(u.version, "#1 Anykernel rump kernel", sizeof(u.version));
+	strlcpy(u.sysname, UNAME_SYSNAME, sizeof(u.sysname));
+	strlcpy(u.release, UNAME_RELEASE, sizeof(u.release));
+	strlcpy(u.version, UNAME_VERSION, sizeof(u.version));
 	strlcpy(u.machine, UNAME_MACHINE, sizeof(u.machine));
 	mutex_enter(&uname_lock);
-	strlcpy(u.nodename, hostname, sizeof(u.nodename));
-	strlcpy(u.domainname, domainname, sizeof(u.domainname));
+	memcpy(u.nodename, hostname, sizeof(hostname));
+	memcpy(u.domainname, domainname, sizeof(domainname));
 	mutex_exit(&uname_lock);
 	return copyout(&u, SCARG(uap, buf), sizeof(u));
 }
 
-/* sethostname and setdomainname: len bytes, not necessarily terminated. */
+/*
+ * Set a name to the len bytes at uname (not necessarily NUL-terminated),
+ * with Linux's checks in Linux's order: EPERM without CAP_SYS_ADMIN,
+ * EINVAL for a length over HOST_NAME_MAX (a negative int length arrives
+ * as a huge size_t), EFAULT for bad memory.
+ */
 static int
-set_name(char *dst, const char *uname, size_t len)
+set_name(char *name, const char *uname, size_t len)
 {
 	char buf[HOST_NAME_MAX + 1];
 	int error;
 
-	if (len > HOST_NAME_MAX)	/* also a negative int len */
-		return EINVAL;
 	if (!kauth_cred_capable(kauth_cred_get(), CAP_SYS_ADMIN))
 		return EPERM;
+	if (len > HOST_NAME_MAX)
+		return EINVAL;
+	memset(buf, 0, sizeof(buf));
 	if ((error = copyin(uname, buf, len)) != 0)
 		return error;
-	buf[len] = '\0';
 	mutex_enter(&uname_lock);
-	memcpy(dst, buf, len + 1);
+	memcpy(name, buf, sizeof(buf));
 	mutex_exit(&uname_lock);
 	return 0;
 }
