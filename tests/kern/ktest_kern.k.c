@@ -18,6 +18,7 @@
 #include <sys/mutex.h>
 #include <sys/pool.h>
 #include <sys/rwlock.h>
+#include <sys/uio.h>
 #include <rump/rump.h>
 #include <rump/rumpuser.h>
 
@@ -467,6 +468,56 @@ rump_ktest_lockorder_consistent(void)
 	cv_destroy(&cv);
 	mutex_destroy(&b);
 	mutex_destroy(&a);
+	rump_unschedule();
+	return error;
+}
+
+/*
+ * uiomove: a read scatters a kernel buffer over the caller's three user
+ * buffers and advances the uio; a bad user address stops it with EFAULT
+ * after what was moved before.
+ */
+int
+rump_ktest_uiomove(char *ubuf, size_t ulen)
+{
+	char kbuf[64];
+	struct iovec iov[3];
+	struct uio uio;
+	int i, error = 0;
+
+	rump_schedule();
+	CHECK(ulen >= 30);
+	for (i = 0; i < (int)sizeof(kbuf); i++)
+		kbuf[i] = (char)('a' + i % 26);
+	iov[0].iov_base = ubuf;
+	iov[0].iov_len = 10;
+	iov[1].iov_base = ubuf + 10;
+	iov[1].iov_len = 0;
+	iov[2].iov_base = ubuf + 10;
+	iov[2].iov_len = 20;
+	uio.uio_iov = iov;
+	uio.uio_iovcnt = 3;
+	uio.uio_offset = 100;
+	uio.uio_resid = 30;
+	uio.uio_rw = UIO_READ;
+	uio.uio_segflg = UIO_USERSPACE;
+	CHECK(uiomove(kbuf, 25, &uio) == 0);
+	CHECK(uio.uio_resid == 5 && uio.uio_offset == 125);
+	CHECK(memcmp(ubuf, kbuf, 25) == 0);
+	CHECK(uiomove(kbuf + 25, 100, &uio) == 0);	/* only 5 fit */
+	CHECK(uio.uio_resid == 0 && uio.uio_offset == 130);
+	CHECK(memcmp(ubuf, kbuf, 30) == 0);
+
+	/* Writing from a user address in the null page faults. */
+	iov[0].iov_base = (void *)16;
+	iov[0].iov_len = 8;
+	uio.uio_iov = iov;
+	uio.uio_iovcnt = 1;
+	uio.uio_resid = 8;
+	uio.uio_rw = UIO_WRITE;
+	CHECK(uiomove(kbuf, 8, &uio) == EFAULT);
+	CHECK(uio.uio_resid == 8);
+ out:
 	rump_unschedule();
 	return error;
 }

@@ -31,6 +31,7 @@ int rump_ktest_callout(void);
 int rump_ktest_kthread(void);
 int rump_ktest_lockorder_reversal(void);
 int rump_ktest_lockorder_consistent(void);
+int rump_ktest_uiomove(char *, size_t);
 unsigned long long rump_ktest_kmem_inuse(void);
 extern int rump_ktest_component_fail;
 
@@ -294,6 +295,18 @@ START_TEST(consistent_lock_order_does_not_panic)
 }
 END_TEST
 
+START_TEST(uiomove_scatters_and_faults_EFAULT)
+{
+	char ubuf[32];
+	int line;
+
+	boot();
+	line = rump_ktest_uiomove(ubuf, sizeof(ubuf));
+	ck_assert_msg(line == 0, "rump_ktest_uiomove failed at line %d", line);
+	halt();
+}
+END_TEST
+
 START_TEST(rfork_creates_child_processes)
 {
 	struct lwp *parent, *child;
@@ -477,6 +490,7 @@ kern_suite(void)
 	tcase_add_test(tc, detached_kthread_runs_and_halt_joins);
 	tcase_add_test_raise_signal(tc, lock_order_reversal_panics, SIGABRT);
 	tcase_add_test(tc, consistent_lock_order_does_not_panic);
+	tcase_add_test(tc, uiomove_scatters_and_faults_EFAULT);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lwproc");
