@@ -1,0 +1,63 @@
+/*
+ * filedesc.h: per-process descriptor tables and directories.
+ *
+ * The VFS faction keeps, for each process (proc hook, proc.h), a
+ * descriptor table and the current and root directories with the umask.
+ * rump_lwproc_rfork(RUMP_RFFDG) copies the table (the files are shared,
+ * as after fork(2)); RUMP_RFCFDG starts empty; the directories are always
+ * inherited.  A process's exit closes its descriptors.
+ *
+ * Locking: fd_lock protects the table; cwdi_lock the directories.  A
+ * descriptor in use by a system call holds a reference to its file
+ * (fd_getfile/fd_putfile), so close(2) in another thread never frees a
+ * file under a reader.
+ */
+#ifndef _SYS_FILEDESC_H_
+#define _SYS_FILEDESC_H_
+
+#include <sys/types.h>
+#include <sys/mutex.h>
+#include <sys/rwlock.h>
+
+struct file;
+struct proc;
+struct vnode;
+
+#define FD_CLOEXEC 1
+#define NOFILE_DEFAULT 1024	/* RLIMIT_NOFILE soft limit: EMFILE */
+
+struct fdfile {
+	struct file *ff_file;		/* fd_lock; NULL: free */
+	int ff_flags;			/* fd_lock: FD_CLOEXEC */
+};
+
+struct filedesc {
+	kmutex_t fd_lock;
+	struct fdfile *fd_ofiles;	/* fd_lock */
+	int fd_nfiles;			/* fd_lock: slots allocated */
+	int fd_freefile;		/* fd_lock: lowest possibly free */
+	int fd_limit;			/* fd_lock: RLIMIT_NOFILE */
+};
+
+struct cwdinfo {
+	krwlock_t cwdi_lock;
+	struct vnode *cwdi_cdir;	/* cwdi_lock: referenced */
+	struct vnode *cwdi_rdir;	/* cwdi_lock: referenced */
+	mode_t cwdi_cmask;		/* cwdi_lock: umask */
+};
+
+/* The current process's, or p's. */
+struct filedesc *fd_table(struct proc *);
+struct cwdinfo *cwd_info(struct proc *);
+
+/* sys/vfs/kern_descrip.c.  All act on the current process. */
+/* The file of fd, referenced: EBADF if there is none. */
+int fd_getfile(int fd, struct file **fpp);
+void fd_putfile(struct file *);
+/* Install fp at the lowest free descriptor >= minfd: EMFILE if none. */
+int fd_install(struct file *fp, int minfd, int flags, int *fdp);
+int fd_close(int fd);
+/* dup2/dup3: close newfd if open, then make it refer to oldfd's file. */
+int fd_dup2(int oldfd, int newfd, int flags);
+
+#endif /* _SYS_FILEDESC_H_ */

@@ -1,0 +1,176 @@
+/*
+ * vnode.h: vnodes, the VFS's in-memory files.
+ *
+ * A vnode stands for one file of one mounted file system.  The file
+ * system's operations vector (struct vnodeops) does the work; the VFS
+ * (sys/vfs) names files (namei), counts references, caches vnodes by
+ * (mount, key) and calls the operations with the right locks held.
+ *
+ * Life cycle: vcache_get() finds or loads a vnode (VFS_LOADVNODE) and
+ * returns it referenced.  vref() adds a reference, vrele() drops one; on
+ * the last, VOP_INACTIVE runs and the vnode stays cached, unreferenced,
+ * until it is recycled (memory pressure, unmount, or inactive saying the
+ * file is gone), when VOP_RECLAIM frees the file system's data.
+ *
+ * Locking:
+ *   v_interlock  v_usecount, v_iflag.
+ *   v_lock       the file's contents and attributes: VOPs that change
+ *                the file or a directory take it exclusive (the VFS does
+ *                that before calling), reads take it shared.  Lock order:
+ *                parent directory before child; two unrelated directories
+ *                (rename) in the order of the mount's rename lock.
+ *   c            constant after the vnode is loaded.
+ */
+#ifndef _SYS_VNODE_H_
+#define _SYS_VNODE_H_
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/mutex.h>
+#include <sys/rwlock.h>
+#include <sys/condvar.h>
+#include <sys/time.h>
+#include <sys/kauth.h>
+
+struct mount;
+struct uio;
+struct vnode;
+
+enum vtype { VNON, VREG, VDIR, VBLK, VCHR, VLNK, VSOCK, VFIFO, VBAD };
+
+/* File attributes.  In setattr, a field left at VNOVAL is not changed. */
+#define VNOVAL (-1)
+struct vattr {
+	enum vtype va_type;
+	mode_t va_mode;			/* permission bits and S_ISUID etc. */
+	nlink_t va_nlink;
+	uid_t va_uid;
+	gid_t va_gid;
+	uint64_t va_fileid;		/* inode number */
+	off_t va_size;
+	blksize_t va_blksize;
+	uint64_t va_bytes;		/* space used */
+	struct timespec va_atime;
+	struct timespec va_mtime;
+	struct timespec va_ctime;
+	struct timespec va_btime;	/* birth; tv_sec VNOVAL if unknown */
+	dev_t va_rdev;
+	dev_t va_fsid;
+	uint64_t va_gen;
+	int va_vaflags;			/* VA_UTIMES_NULL etc. */
+};
+#define VA_UTIMES_NOW 0x01	/* setattr: times are "now" (utimensat) */
+void vattr_null(struct vattr *);	/* every field VNOVAL */
+
+/* The name of a directory entry passed to the directory operations. */
+struct componentname {
+	const char *cn_nameptr;		/* not NUL-terminated */
+	size_t cn_namelen;
+	kauth_cred_t cn_cred;
+};
+
+struct vnode {
+	kmutex_t v_interlock;
+	krwlock_t v_lock;
+	unsigned int v_usecount;	/* v_interlock */
+	int v_iflag;			/* v_interlock */
+	enum vtype v_type;		/* c */
+	struct mount *v_mount;		/* c */
+	const struct vnodeops *v_op;	/* c */
+	void *v_data;			/* c: the file system's */
+	uint64_t v_key;			/* c: vcache key (inode number) */
+	dev_t v_rdev;			/* c: VBLK, VCHR */
+	struct mount *v_mountedhere;	/* mount_lock: covered directory */
+	TAILQ_ENTRY(vnode) v_cache;	/* vcache_lock: hash chain */
+	TAILQ_ENTRY(vnode) v_lru;	/* vcache_lock: unreferenced */
+	kcondvar_t v_cv;		/* v_interlock: state changes */
+};
+
+#define VI_LOADING 0x01		/* being loaded by vcache_get */
+#define VI_RECLAIMING 0x02	/* being reclaimed */
+#define VI_RECLAIMED 0x04	/* dead: only the memory is left */
+#define VI_ROOT 0x08		/* the root of its file system */
+
+/* ioflag of read and write. */
+#define IO_APPEND 0x01
+#define IO_SYNC 0x02
+#define IO_DSYNC 0x04
+#define IO_NDELAY 0x08
+
+/* fsync flags. */
+#define FSYNC_WAIT 0x01
+#define FSYNC_DATAONLY 0x02
+
+/*
+ * The operations vector.  Directory operations get the directory dvp
+ * locked exclusive and a referenced, locked result in *vpp; operations
+ * on one vnode get it locked (shared for read, readdir, readlink,
+ * getattr; exclusive otherwise).  Each returns 0 or an errno.
+ */
+struct vnodeops {
+	int (*vop_lookup)(struct vnode *dvp, const struct componentname *,
+	    struct vnode **vpp);
+	int (*vop_create)(struct vnode *dvp, const struct componentname *,
+	    const struct vattr *, struct vnode **vpp);
+	int (*vop_mknod)(struct vnode *dvp, const struct componentname *,
+	    const struct vattr *, struct vnode **vpp);
+	int (*vop_mkdir)(struct vnode *dvp, const struct componentname *,
+	    const struct vattr *, struct vnode **vpp);
+	int (*vop_symlink)(struct vnode *dvp, const struct componentname *,
+	    const struct vattr *, const char *target, struct vnode **vpp);
+	int (*vop_link)(struct vnode *dvp, struct vnode *vp,
+	    const struct componentname *);
+	int (*vop_remove)(struct vnode *dvp, struct vnode *vp,
+	    const struct componentname *);
+	int (*vop_rmdir)(struct vnode *dvp, struct vnode *vp,
+	    const struct componentname *);
+	/* fvp and tvp (NULL if the target does not exist) locked; both
+	 * directories locked; flags RENAME_NOREPLACE / RENAME_EXCHANGE. */
+	int (*vop_rename)(struct vnode *fdvp, struct vnode *fvp,
+	    const struct componentname *fcnp, struct vnode *tdvp,
+	    struct vnode *tvp, const struct componentname *tcnp, int flags);
+	int (*vop_open)(struct vnode *, int fflags, kauth_cred_t);
+	int (*vop_close)(struct vnode *, int fflags, kauth_cred_t);
+	int (*vop_getattr)(struct vnode *, struct vattr *, kauth_cred_t);
+	int (*vop_setattr)(struct vnode *, const struct vattr *,
+	    kauth_cred_t);
+	int (*vop_read)(struct vnode *, struct uio *, int ioflag,
+	    kauth_cred_t);
+	int (*vop_write)(struct vnode *, struct uio *, int ioflag,
+	    kauth_cred_t);
+	int (*vop_fsync)(struct vnode *, int flags, kauth_cred_t);
+	/* Linux dirent64 records from offset uio_offset (a cookie the file
+	 * system chooses; 0 is the start); sets *eofp at the end. */
+	int (*vop_readdir)(struct vnode *, struct uio *, kauth_cred_t,
+	    int *eofp);
+	int (*vop_readlink)(struct vnode *, struct uio *, kauth_cred_t);
+	/* Last reference gone; *recyclep = true to reclaim at once. */
+	int (*vop_inactive)(struct vnode *, bool *recyclep);
+	int (*vop_reclaim)(struct vnode *);
+	int (*vop_ioctl)(struct vnode *, unsigned long cmd, void *data,
+	    int fflags, kauth_cred_t);
+	int (*vop_poll)(struct vnode *, int events);
+	int (*vop_pathconf)(struct vnode *, int name, register_t *retval);
+};
+
+/* sys/vfs/vfs_vnode.c */
+void vref(struct vnode *);
+void vrele(struct vnode *);
+void vput(struct vnode *);		/* unlock and vrele */
+void vn_lock(struct vnode *, krw_t);
+void vn_unlock(struct vnode *);
+int vcache_get(struct mount *, uint64_t key, struct vnode **vpp);
+int vcache_new(struct mount *, uint64_t key, enum vtype,
+    const struct vnodeops *, void *data, struct vnode **vpp);
+void vcache_remove(struct vnode *);	/* the file is gone for good */
+void vgone(struct vnode *);		/* reclaim now (revoke, unmount) */
+
+/* sys/vfs/vfs_subr.c: permission checks with Linux's rules. */
+int vn_access(struct vnode *, const struct vattr *, int accmode,
+    kauth_cred_t);
+#define VEXEC 01
+#define VWRITE 02
+#define VREAD 04
+#define VAPPEND 010
+
+#endif /* _SYS_VNODE_H_ */
