@@ -102,10 +102,16 @@ struct vnode {
 #define FSYNC_DATAONLY 0x02
 
 /*
- * The operations vector.  Directory operations get the directory dvp
- * locked exclusive and a referenced, locked result in *vpp; operations
- * on one vnode get it locked (shared for read, readdir, readlink,
- * getattr; exclusive otherwise).  Each returns 0 or an errno.
+ * The operations vector.  Directory operations that change the directory
+ * get dvp locked exclusive and return a referenced, locked new vnode in
+ * *vpp; operations on one vnode get it locked (shared for read, readdir,
+ * readlink, getattr; exclusive otherwise).  Each returns 0 or an errno.
+ *
+ * NOTE vop_lookup is different: dvp is locked (shared is enough) and the
+ * result *vpp is referenced but NOT locked (so that looking up ".." never
+ * locks a parent while its child is locked); "." returns dvp itself with
+ * a new reference.  The caller locks the result if it needs to, after
+ * unlocking dvp when the result is "..".
  */
 struct vnodeops {
 	int (*vop_lookup)(struct vnode *dvp, const struct componentname *,
