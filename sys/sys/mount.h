@@ -18,6 +18,7 @@
 #include <sys/queue.h>
 #include <sys/mutex.h>
 #include <sys/kauth.h>
+#include <sys/rwlock.h>
 
 struct vnode;
 struct mount;
@@ -33,6 +34,12 @@ struct statfs;
 #define MS_NOATIME 0x400
 #define MS_NODIRATIME 0x800
 #define MS_BIND 0x1000
+#define MS_MOVE 0x2000
+#define MS_REC 0x4000
+#define MS_UNBINDABLE 0x20000
+#define MS_PRIVATE 0x40000
+#define MS_SLAVE 0x80000
+#define MS_SHARED 0x100000
 #define MS_RELATIME 0x200000
 #define MS_STRICTATIME 0x1000000
 #define MS_MGC_VAL 0xc0ed0000	/* old magic in the top bits: ignored */
@@ -99,6 +106,8 @@ struct mount {
 	uint64_t mnt_id;			/* c: statx stx_mnt_id */
 	dev_t mnt_dev;				/* c: st_dev of its files */
 	kmutex_t mnt_renamelock;
+	TAILQ_HEAD(, vnode) mnt_vnodelist;	/* vcache_lock */
+	bool mnt_gone;				/* vcache_lock: no new vnodes */
 	void *mnt_data;				/* the file system's */
 	char mnt_source[256];			/* c */
 };
@@ -110,7 +119,10 @@ void vfs_unregister(struct vfsops *);
 /* Mount type on the directory vnode covered (NULL: the root). */
 int vfs_mount(const char *type, struct vnode *covered, int flags,
     const char *source, const char *data, kauth_cred_t, struct mount **mpp);
-int vfs_unmount(struct mount *, int flags);
-struct vnode *vfs_rootvnode(void);	/* referenced */
+/* Unmount mp; the caller holds a reference to its root vnode, which the
+ * call releases (so the mount cannot vanish before it is marked). */
+int vfs_unmount(struct mount *, int flags, struct vnode *heldroot);
+struct vnode *vfs_rootvnode(void);	/* the kernel's root, referenced */
+extern krwlock_t mount_lock;
 
 #endif /* _SYS_MOUNT_H_ */

@@ -43,11 +43,26 @@ struct nameidata {
 					 * exist (CREATE/RENAME only) */
 	struct componentname ni_cnd;	/* the last component */
 	bool ni_trailing_slash;		/* the path ended in '/' */
-	char *ni_pathbuf;		/* private: for symlink expansion */
+	int ni_lastdot;			/* NI_LAST*: see below */
+	char *ni_pathbuf;		/* private: the path, links spliced */
+	int ni_state;			/* private: what is locked */
 };
 
+/*
+ * ni_lastdot: the path ended in "." or "..", or named its start itself
+ * ("/", "a/", "" with EMPTYPATH).  Then ni_vp is that directory and
+ * ni_dvp is NULL whatever the flags: creating or removing such a name is
+ * the caller's error to give (EEXIST, EINVAL, ENOTEMPTY, EBUSY, EISDIR).
+ */
+#define NI_LASTDOT 1
+#define NI_LASTDOTDOT 2
+#define NI_LASTSELF 3
+
 /* 0, or an errno with nothing held.  On success, release with
- * namei_done (unlocks and releases ni_vp and ni_dvp as acquired). */
+ * namei_done (unlocks and releases ni_vp and ni_dvp as acquired).
+ * ni_vp is NULL only for CREATE and RENAME when the last name does not
+ * exist.  A final symbolic link is followed with FOLLOW, and for LOOKUP
+ * also when the path ends in "/". */
 int namei(struct nameidata *);
 void namei_done(struct nameidata *);
 /* Copy a user path in and look it up relative to dirfd (AT_FDCWD or a
@@ -61,6 +76,7 @@ void cache_enter(struct vnode *dvp, struct vnode *vp, const char *name,
 int cache_lookup(struct vnode *dvp, const char *name, size_t len,
     struct vnode **vpp);	/* 0 hit (vpp referenced), ENOENT negative
 				 * hit, -1 miss */
-void cache_purge(struct vnode *);	/* every entry of or under vp */
+void cache_remove(struct vnode *dvp, const char *name, size_t len);
+void cache_purge(struct vnode *);	/* the names in vp and of vp */
 
 #endif /* _SYS_NAMEI_H_ */

@@ -6,14 +6,17 @@
  * (sys/vfs) names files (namei), counts references, caches vnodes by
  * (mount, key) and calls the operations with the right locks held.
  *
- * Life cycle: vcache_get() finds or loads a vnode (VFS_LOADVNODE) and
- * returns it referenced.  vref() adds a reference, vrele() drops one; on
- * the last, VOP_INACTIVE runs and the vnode stays cached, unreferenced,
- * until it is recycled (memory pressure, unmount, or inactive saying the
- * file is gone), when VOP_RECLAIM frees the file system's data.
+ * Life cycle (sys/vfs/vfs_vnode.c): vcache_get() finds or loads a vnode
+ * (vfs_loadvnode) and returns it referenced.  vref() adds a reference,
+ * vrele() drops one; on the last, VOP_INACTIVE runs and the vnode stays
+ * cached, unreferenced, until it is recycled (the cache is full, its
+ * mount goes, or inactive said the file is gone), when VOP_RECLAIM frees
+ * the file system's data.
  *
  * Locking:
- *   v_interlock  v_usecount, v_iflag.
+ *   vcache_lock  (vfs_vnode.c) v_usecount, v_iflag, v_cache, v_lru,
+ *                v_mntvnodes.
+ *   v_interlock  free for short per-vnode state (record locks, ...).
  *   v_lock       the file's contents and attributes: VOPs that change
  *                the file or a directory take it exclusive (the VFS does
  *                that before calling), reads take it shared.  Lock order:
@@ -33,6 +36,7 @@
 #include <sys/kauth.h>
 
 struct mount;
+struct namecache;
 struct uio;
 struct vnode;
 
@@ -72,8 +76,8 @@ struct componentname {
 struct vnode {
 	kmutex_t v_interlock;
 	krwlock_t v_lock;
-	unsigned int v_usecount;	/* v_interlock */
-	int v_iflag;			/* v_interlock */
+	unsigned int v_usecount;	/* vcache_lock */
+	int v_iflag;			/* vcache_lock */
 	enum vtype v_type;		/* c */
 	struct mount *v_mount;		/* c */
 	const struct vnodeops *v_op;	/* c */
@@ -83,13 +87,18 @@ struct vnode {
 	struct mount *v_mountedhere;	/* mount_lock: covered directory */
 	TAILQ_ENTRY(vnode) v_cache;	/* vcache_lock: hash chain */
 	TAILQ_ENTRY(vnode) v_lru;	/* vcache_lock: unreferenced */
+	TAILQ_ENTRY(vnode) v_mntvnodes;	/* vcache_lock: mount's vnodes */
+	TAILQ_HEAD(, namecache) v_dnclist; /* cache_lock: names in vp */
+	TAILQ_HEAD(, namecache) v_nclist; /* cache_lock: names of vp */
 	kcondvar_t v_cv;		/* v_interlock: state changes */
+	void *v_lockf;			/* vfs_lockf.c: record locks */
 };
 
 #define VI_LOADING 0x01		/* being loaded by vcache_get */
 #define VI_RECLAIMING 0x02	/* being reclaimed */
 #define VI_RECLAIMED 0x04	/* dead: only the memory is left */
-#define VI_ROOT 0x08		/* the root of its file system */
+#define VI_ROOT 0x08		/* the root of its file system (set once,
+				 * before the root is reachable: vn_isroot) */
 
 /* ioflag of read and write. */
 #define IO_APPEND 0x01
@@ -160,16 +169,15 @@ struct vnodeops {
 };
 
 /* sys/vfs/vfs_vnode.c */
-void vref(struct vnode *);
-void vrele(struct vnode *);
+void vref(struct vnode *);		/* vp already referenced */
+bool vref_try(struct vnode *);		/* false: loading or reclaimed */
+void vrele(struct vnode *);		/* vp unlocked */
 void vput(struct vnode *);		/* unlock and vrele */
 void vn_lock(struct vnode *, krw_t);
 void vn_unlock(struct vnode *);
+/* The vnode of (mp, key), loaded if need be: referenced, unlocked. */
 int vcache_get(struct mount *, uint64_t key, struct vnode **vpp);
-int vcache_new(struct mount *, uint64_t key, enum vtype,
-    const struct vnodeops *, void *data, struct vnode **vpp);
-void vcache_remove(struct vnode *);	/* the file is gone for good */
-void vgone(struct vnode *);		/* reclaim now (revoke, unmount) */
+bool vn_isroot(struct vnode *);		/* the root of its mount? */
 
 /* sys/vfs/vfs_subr.c: permission checks with Linux's rules. */
 int vn_access(struct vnode *, const struct vattr *, int accmode,

@@ -1,0 +1,454 @@
+/*
+ * vfs_vnops.c: open files backed by vnodes.
+ *
+ * vn_open() turns a path and open(2) flags into a referenced vnode with
+ * Linux's rules (O_CREAT, O_EXCL, O_TRUNC, O_DIRECTORY, O_NOFOLLOW,
+ * O_PATH, permissions).  vnfileops are the file operations of a
+ * descriptor that refers to a vnode: read and write through the VOPs at
+ * the file's offset, stat, seek, ioctl, poll and close.  vn_stat and
+ * vn_statx turn attributes into the Linux structures.
+ *
+ * Locking: a read takes the vnode lock shared, a write exclusive (so that
+ * O_APPEND writes and size changes are atomic); the file offset is
+ * updated under f_lock by the caller (sys_generic.c) through *offp.
+ */
+
+#include <sys/types.h>
+#include <sys/systm.h>
+#include <sys/fcntl.h>
+#include <sys/file.h>
+#include <sys/filedesc.h>
+#include <sys/kauth.h>
+#include <sys/lwp.h>
+#include <sys/mount.h>
+#include <sys/namei.h>
+#include <sys/proc.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/vnode.h>
+
+#include "vfs_private.h"
+
+#define FIONREAD 0x541B
+
+static const int vtype_to_ifmt[] = {
+	[VNON] = 0, [VREG] = S_IFREG, [VDIR] = S_IFDIR, [VBLK] = S_IFBLK,
+	[VCHR] = S_IFCHR, [VLNK] = S_IFLNK, [VSOCK] = S_IFSOCK,
+	[VFIFO] = S_IFIFO, [VBAD] = 0,
+};
+
+mode_t
+vn_ifmt(enum vtype t)
+{
+
+	return (unsigned int)t < __arraycount(vtype_to_ifmt) ?
+	    (mode_t)vtype_to_ifmt[t] : 0;
+}
+
+enum vtype
+vn_mode_to_vtype(mode_t mode)
+{
+
+	switch (mode & S_IFMT) {
+	case S_IFREG: return VREG;
+	case S_IFDIR: return VDIR;
+	case S_IFBLK: return VBLK;
+	case S_IFCHR: return VCHR;
+	case S_IFLNK: return VLNK;
+	case S_IFSOCK: return VSOCK;
+	case S_IFIFO: return VFIFO;
+	default: return VNON;
+	}
+}
+
+int
+vn_getattr(struct vnode *vp, struct vattr *va, kauth_cred_t cred)
+{
+	int error;
+
+	vn_lock(vp, RW_READER);
+	error = vp->v_op->vop_getattr(vp, va, cred);
+	vn_unlock(vp);
+	return error;
+}
+
+void
+vn_stat_fill(struct vnode *vp, const struct vattr *va, struct stat *st)
+{
+
+	memset(st, 0, sizeof(*st));
+	st->st_dev = vp->v_mount->mnt_dev;
+	st->st_ino = va->va_fileid;
+	st->st_nlink = va->va_nlink;
+	st->st_mode = (va->va_mode & ALLPERMS) | vn_ifmt(va->va_type);
+	st->st_uid = va->va_uid;
+	st->st_gid = va->va_gid;
+	st->st_rdev = va->va_type == VBLK || va->va_type == VCHR ?
+	    va->va_rdev : 0;
+	st->st_size = va->va_size;
+	st->st_blksize = va->va_blksize;
+	st->st_blocks = (int64_t)((va->va_bytes + 511) / 512);
+	st->st_atim = va->va_atime;
+	st->st_mtim = va->va_mtime;
+	st->st_ctim = va->va_ctime;
+}
+
+int
+vn_stat(struct vnode *vp, struct stat *st, kauth_cred_t cred)
+{
+	struct vattr va;
+	int error;
+
+	if ((error = vn_getattr(vp, &va, cred)) != 0)
+		return error;
+	vn_stat_fill(vp, &va, st);
+	return 0;
+}
+
+static void
+statx_time(struct statx_timestamp *sx, const struct timespec *ts)
+{
+
+	sx->tv_sec = ts->tv_sec;
+	sx->tv_nsec = (uint32_t)ts->tv_nsec;
+}
+
+int
+vn_statx(struct vnode *vp, unsigned int mask __unused, struct statx *sx,
+    kauth_cred_t cred)
+{
+	struct vattr va;
+	int error;
+
+	if ((error = vn_getattr(vp, &va, cred)) != 0)
+		return error;
+	memset(sx, 0, sizeof(*sx));
+	sx->stx_mask = STATX_BASIC_STATS | STATX_MNT_ID;
+	sx->stx_blksize = (uint32_t)va.va_blksize;
+	sx->stx_nlink = (uint32_t)va.va_nlink;
+	sx->stx_uid = va.va_uid;
+	sx->stx_gid = va.va_gid;
+	sx->stx_mode = (uint16_t)((va.va_mode & ALLPERMS) |
+	    vn_ifmt(va.va_type));
+	sx->stx_ino = va.va_fileid;
+	sx->stx_size = (uint64_t)va.va_size;
+	sx->stx_blocks = (va.va_bytes + 511) / 512;
+	statx_time(&sx->stx_atime, &va.va_atime);
+	statx_time(&sx->stx_mtime, &va.va_mtime);
+	statx_time(&sx->stx_ctime, &va.va_ctime);
+	if (va.va_btime.tv_sec != VNOVAL) {
+		statx_time(&sx->stx_btime, &va.va_btime);
+		sx->stx_mask |= STATX_BTIME;
+	}
+	if (va.va_type == VBLK || va.va_type == VCHR) {
+		sx->stx_rdev_major = major(va.va_rdev);
+		sx->stx_rdev_minor = minor(va.va_rdev);
+	}
+	sx->stx_dev_major = major(vp->v_mount->mnt_dev);
+	sx->stx_dev_minor = minor(vp->v_mount->mnt_dev);
+	sx->stx_mnt_id = vp->v_mount->mnt_id;
+	return 0;
+}
+
+/* The access an open(2) asks for, as VREAD/VWRITE bits. */
+static int
+open_accmode(int flags)
+{
+	int acc = 0;
+
+	switch (flags & O_ACCMODE) {
+	case O_RDONLY: acc = VREAD; break;
+	case O_WRONLY: acc = VWRITE; break;
+	case O_RDWR: acc = VREAD | VWRITE; break;
+	}
+	if (flags & O_TRUNC)
+		acc |= VWRITE;
+	return acc;
+}
+
+/* Create the last component of nd (parent locked, no file there). */
+static int
+vn_open_create(struct nameidata *nd, mode_t mode, struct vnode **vpp)
+{
+	struct vnode *dvp = nd->ni_dvp;
+	struct vattr va, dva;
+	int error;
+
+	if (nd->ni_trailing_slash)
+		return EISDIR;
+	if (dvp->v_mount->mnt_flag & MS_RDONLY)
+		return EROFS;
+	error = dvp->v_op->vop_getattr(dvp, &dva, nd->ni_cred);
+	if (error == 0)
+		error = vn_access(dvp, &dva, VWRITE | VEXEC, nd->ni_cred);
+	if (error)
+		return error;
+	if (dva.va_nlink == 0)		/* a removed directory */
+		return ENOENT;
+	vattr_null(&va);
+	va.va_type = VREG;
+	va.va_mode = mode & ALLPERMS & ~cwd_info(NULL)->cwdi_cmask;
+	error = dvp->v_op->vop_create(dvp, &nd->ni_cnd, &va, vpp);
+	if (error == 0)
+		cache_enter(dvp, *vpp, nd->ni_cnd.cn_nameptr,
+		    nd->ni_cnd.cn_namelen);
+	return error;
+}
+
+/* Check an existing file against the open flags; vp locked. */
+static int
+vn_open_check(struct vnode *vp, int flags, kauth_cred_t cred)
+{
+	struct vattr va;
+	int acc = open_accmode(flags), error;
+
+	if (vp->v_type == VLNK && (flags & O_NOFOLLOW))
+		return ELOOP;
+	if ((flags & O_DIRECTORY) && vp->v_type != VDIR)
+		return ENOTDIR;
+	if (flags & O_PATH)
+		return 0;
+	if (vp->v_type == VDIR && (acc & VWRITE))
+		return EISDIR;
+	if (vp->v_type == VSOCK)
+		return ENXIO;
+	if ((error = vp->v_op->vop_getattr(vp, &va, cred)) != 0)
+		return error;
+	if ((acc & VWRITE) && (vp->v_mount->mnt_flag & MS_RDONLY) &&
+	    (vp->v_type == VREG || vp->v_type == VDIR || vp->v_type == VLNK))
+		return EROFS;
+	return vn_access(vp, &va, acc, cred);
+}
+
+static int
+vn_truncate_locked(struct vnode *vp, off_t size, kauth_cred_t cred)
+{
+	struct vattr va;
+
+	vattr_null(&va);
+	va.va_size = size;
+	return vp->v_op->vop_setattr(vp, &va, cred);
+}
+
+/*
+ * Open (and maybe create) the file that upath names relative to dirfd; on
+ * success *vpp is the vnode, referenced and unlocked, and opened
+ * (VOP_OPEN) unless O_PATH.
+ */
+int
+vn_open(int dirfd, const char *upath, int flags, mode_t mode,
+    struct vnode **vpp)
+{
+	struct nameidata ndata, *nd = &ndata;
+	struct vnode *vp = NULL;
+	kauth_cred_t cred;
+	bool created = false;
+	int nflags, error;
+
+	if (flags & O_CREAT) {
+		nflags = LOCKPARENT | LOCKLEAF;
+		if (!(flags & O_EXCL) && !(flags & O_NOFOLLOW))
+			nflags |= FOLLOW;
+	} else {
+		nflags = LOCKLEAF;
+		if (!(flags & O_NOFOLLOW))
+			nflags |= FOLLOW;
+	}
+	error = namei_at(dirfd, upath, (flags & O_CREAT) ? CREATE : LOOKUP,
+	    nflags, nd);
+	if (error)
+		return error;
+	cred = nd->ni_cred;
+	if (nd->ni_vp == NULL) {
+		KASSERT(flags & O_CREAT);
+		error = vn_open_create(nd, mode, &vp);
+		if (error)
+			goto out;
+		created = true;
+	} else {
+		vp = nd->ni_vp;
+		nd->ni_vp = NULL;	/* ours now, still locked */
+		if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
+			error = EEXIST;
+			goto out;
+		}
+		if ((flags & O_CREAT) && vp->v_type == VDIR) {
+			error = EISDIR;
+			goto out;
+		}
+		if ((error = vn_open_check(vp, flags, cred)) != 0)
+			goto out;
+	}
+	if (!(flags & O_PATH)) {
+		if ((error = vp->v_op->vop_open(vp, flags, cred)) != 0)
+			goto out;
+		if ((flags & O_TRUNC) && !created && vp->v_type == VREG &&
+		    (flags & O_ACCMODE) != O_RDONLY) {
+			error = vn_truncate_locked(vp, 0, cred);
+			if (error) {
+				vp->v_op->vop_close(vp, flags, cred);
+				goto out;
+			}
+		}
+	}
+	vn_unlock(vp);
+	*vpp = vp;
+	vp = NULL;
+ out:
+	if (vp != NULL)
+		vput(vp);
+	namei_done(nd);
+	return error;
+}
+
+/* The vnode of a descriptor's file, or EBADF/ENOTDIR-style errors. */
+struct vnode *
+file_vnode(struct file *fp)
+{
+
+	return fp->f_type == DTYPE_VNODE ? fp->f_data : NULL;
+}
+
+static int
+vn_read(struct file *fp, off_t *offp, struct uio *uio, int flags __unused)
+{
+	struct vnode *vp = fp->f_data;
+	int error;
+
+	if (vp->v_type == VDIR)
+		return EISDIR;
+	uio->uio_offset = *offp;
+	vn_lock(vp, RW_READER);
+	error = vp->v_op->vop_read(vp, uio,
+	    (fp->f_flag & O_NONBLOCK) ? IO_NDELAY : 0, fp->f_cred);
+	vn_unlock(vp);
+	*offp = uio->uio_offset;
+	return error;
+}
+
+static int
+vn_write(struct file *fp, off_t *offp, struct uio *uio, int flags __unused)
+{
+	struct vnode *vp = fp->f_data;
+	int ioflag = 0, error;
+
+	if (fp->f_flag & O_APPEND)
+		ioflag |= IO_APPEND;
+	if (fp->f_flag & (O_SYNC | O_DSYNC))
+		ioflag |= (fp->f_flag & __O_SYNC) ? IO_SYNC : IO_DSYNC;
+	if (fp->f_flag & O_NONBLOCK)
+		ioflag |= IO_NDELAY;
+	uio->uio_offset = *offp;
+	vn_lock(vp, RW_WRITER);
+	error = vp->v_op->vop_write(vp, uio, ioflag, fp->f_cred);
+	vn_unlock(vp);
+	*offp = uio->uio_offset;
+	return error;
+}
+
+static int
+vn_ioctl(struct file *fp, unsigned long cmd, void *data)
+{
+	struct vnode *vp = fp->f_data;
+	struct vattr va;
+	int n, error;
+
+	if (cmd == FIONREAD && (vp->v_type == VREG || vp->v_type == VDIR)) {
+		if (vp->v_type == VDIR)
+			return EINVAL;
+		if ((error = vn_getattr(vp, &va, fp->f_cred)) != 0)
+			return error;
+		mutex_enter(&fp->f_lock);
+		n = va.va_size > fp->f_offset ?
+		    (int)MIN(va.va_size - fp->f_offset, INT_MAX) : 0;
+		mutex_exit(&fp->f_lock);
+		return copyout(&n, data, sizeof(n));
+	}
+	if (vp->v_op->vop_ioctl == NULL)
+		return ENOTTY;
+	return vp->v_op->vop_ioctl(vp, cmd, data, fp->f_flag, fp->f_cred);
+}
+
+static int
+vn_poll(struct file *fp, int events)
+{
+	struct vnode *vp = fp->f_data;
+
+	if (vp->v_op->vop_poll != NULL)
+		return vp->v_op->vop_poll(vp, events);
+	return events & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
+}
+
+static int
+vn_fo_stat(struct file *fp, struct stat *st)
+{
+
+	return vn_stat(fp->f_data, st, fp->f_cred);
+}
+
+static int
+vn_close(struct file *fp)
+{
+	struct vnode *vp = fp->f_data;
+	int error = 0;
+
+	if (!(fp->f_flag & O_PATH)) {
+		vn_lock(vp, RW_WRITER);
+		error = vp->v_op->vop_close(vp, fp->f_flag, fp->f_cred);
+		vn_unlock(vp);
+	}
+	vrele(vp);
+	return error;
+}
+
+static int
+vn_seek(struct file *fp, off_t off, int whence, off_t *newoffp)
+{
+	struct vnode *vp = fp->f_data;
+	struct vattr va;
+	off_t base;
+	int error;
+
+	if (vp->v_type == VFIFO || vp->v_type == VSOCK)
+		return ESPIPE;
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		mutex_enter(&fp->f_lock);
+		base = fp->f_offset;
+		mutex_exit(&fp->f_lock);
+		break;
+	case SEEK_END:
+	case SEEK_DATA:
+	case SEEK_HOLE:
+		if ((error = vn_getattr(vp, &va, fp->f_cred)) != 0)
+			return error;
+		if (whence == SEEK_END) {
+			base = va.va_size;
+			break;
+		}
+		/* Without hole maps: all data, one hole at the end. */
+		if (off < 0 || off >= va.va_size)
+			return ENXIO;
+		*newoffp = whence == SEEK_DATA ? off : va.va_size;
+		return 0;
+	default:
+		return EINVAL;
+	}
+	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+		return EINVAL;
+	*newoffp = base + off;
+	return 0;
+}
+
+const struct fileops vnfileops = {
+	.fo_read = vn_read,
+	.fo_write = vn_write,
+	.fo_ioctl = vn_ioctl,
+	.fo_poll = vn_poll,
+	.fo_stat = vn_fo_stat,
+	.fo_close = vn_close,
+	.fo_seek = vn_seek,
+};
