@@ -10,18 +10,39 @@
  * first through the backend pair, which the platform calls around every
  * blocking hypercall, so a sleeper never keeps others out.
  *
- * A thread that enters without an lwp of its own borrows a temporary lwp of
- * the default process for the duration of the call (LW_TEMP); these are
- * kept on a small cache so that a system call does not allocate.
+ * Every system call goes through here twice, so the common case takes no
+ * lock.  A CPU is free when its ci_curlwp is NULL; a thread takes it by
+ * compare-and-swap, starting from a CPU that a hash of its lwp (or of its
+ * stack, for a thread without one) picks, so that threads spread over the
+ * CPUs.  Only when every CPU is taken does a thread sleep, on
+ * sched_cpu_cv; whoever gives a CPU back signals it when cpu_waiters says
+ * someone sleeps.  The slots of the CPUs are a cache line apart.
+ *
+ * A thread that enters without an lwp of its own borrows a temporary lwp
+ * of the default process for the duration of the call (LW_TEMP).  Each
+ * CPU keeps one in its slot, which the thread that holds the CPU may take
+ * without a lock; more are kept on a small cache under sched_mtx.
+ *
+ * The gate: sched_inside counts the client threads inside the kernel
+ * (holding a CPU, waiting for one, or blocked), and sched_open says
+ * whether the kernel takes system calls.  An entering thread counts itself
+ * in and then looks at sched_open; the halt clears sched_open and then
+ * waits for sched_inside to reach zero (sched_drain).  Both sides use
+ * sequentially consistent operations, so either the thread sees the
+ * kernel closed and backs out, or the halt sees the thread and waits.
  *
  * Locking: sched_mtx, a host mutex taken without a virtual CPU ("nowrap"),
- * protects the free CPU list, the waiter count, the temporary-lwp cache
- * and the count of threads inside the kernel.  It is never held across
- * anything that blocks except its own condition variables.
+ * protects the sleeps on sched_cpu_cv and sched_drain_cv and the
+ * temporary-lwp cache; it is never held across anything that blocks
+ * except its own condition variables.  It and the condition variables are
+ * created at the first boot and kept for the life of the process, so that
+ * a system call racing with the end of a halt never meets a freed lock.
+ * A CPU's slot (cs_templwp, ci_nsched) belongs to the thread holding it.
  */
 
 #include <sys/types.h>
 #include <sys/systm.h>
+#include <sys/atomic.h>
 #include <sys/cpu.h>
 #include <sys/lwp.h>
 #include <sys/proc.h>
@@ -32,14 +53,36 @@
 
 #include "kern_private.h"
 
+#define SEQ_CST __ATOMIC_SEQ_CST
+
+/* A virtual CPU and what its holder keeps there, a cache line apart. */
+struct cpu_slot {
+	struct cpu_info cs_ci;		/* first: a cpu_info is its slot */
+	struct lwp *cs_templwp;		/* holder: a spare temporary lwp */
+};
+#define CPU_SLOT_SIZE 128
+union cpu_slot_pad {
+	struct cpu_slot s;
+	char pad[CPU_SLOT_SIZE];
+};
+CTASSERT(sizeof(struct cpu_slot) <= CPU_SLOT_SIZE / 2);
+
+/* ci_curlwp of a CPU being taken by a thread without an lwp yet. */
+static char cpu_claimed_mark;
+#define CPU_CLAIMED ((struct lwp *)(void *)&cpu_claimed_mark)
+
 unsigned int ncpu;
-static struct cpu_info *cpus;
-static struct cpu_info *cpu_free;	/* sched_mtx */
-static unsigned int cpu_waiters;	/* sched_mtx */
-static unsigned int sched_inside;	/* sched_mtx: threads in the kernel */
-static unsigned int drain_waiters;	/* sched_mtx */
-static bool sched_open;			/* sched_mtx: booted, not halting */
-static struct rumpuser_mtx *sched_mtx;
+static union cpu_slot_pad *cpus;		/* c: between init and fini */
+static bool sched_open;				/* atomic */
+static unsigned int cpu_waiters;		/* atomic, sched_mtx */
+static unsigned int drain_waiters;		/* atomic, sched_mtx */
+/* atomic: alone on its cache line, the one line every call writes */
+static struct {
+	unsigned int count;
+} __aligned(64) sched_inside_line;
+#define sched_inside (sched_inside_line.count)
+
+static struct rumpuser_mtx *sched_mtx;	/* c: created once */
 static struct rumpuser_cv *sched_cpu_cv;   /* a CPU became free */
 static struct rumpuser_cv *sched_drain_cv; /* sched_inside went down */
 
@@ -47,11 +90,18 @@ static struct rumpuser_cv *sched_drain_cv; /* sched_inside went down */
 static struct lwp *templwp_cache[TEMPLWP_CACHE]; /* sched_mtx */
 static unsigned int templwp_ncache;		 /* sched_mtx */
 
+static inline struct cpu_slot *
+cpu_slot(struct cpu_info *ci)
+{
+
+	return (struct cpu_slot *)ci;
+}
+
 struct cpu_info *
 cpu_lookup(unsigned int idx)
 {
 
-	return idx < ncpu ? &cpus[idx] : NULL;
+	return idx < ncpu ? &cpus[idx].s.cs_ci : NULL;
 }
 
 struct lwp *
@@ -65,73 +115,126 @@ int
 sched_init(unsigned int n)
 {
 	unsigned int i;
-	int error;
+	int error = 0;
 
 	KASSERT(n > 0);
+	KASSERT(atomic_load_relaxed(&sched_inside) == 0);
+	if (sched_mtx == NULL &&
+	    (error = rumpuser_mutex_init(&sched_mtx, RUMPUSER_MTX_SPIN)) != 0)
+		goto out;
+	if (sched_cpu_cv == NULL &&
+	    (error = rumpuser_cv_init(&sched_cpu_cv)) != 0)
+		goto out;
+	if (sched_drain_cv == NULL &&
+	    (error = rumpuser_cv_init(&sched_drain_cv)) != 0)
+		goto out;
 	cpus = kmem_zalloc(n * sizeof(*cpus), KM_SLEEP);
-	if (cpus == NULL)
-		return ENOMEM;
-	if ((error = rumpuser_mutex_init(&sched_mtx, RUMPUSER_MTX_SPIN)) != 0)
-		goto fail;
-	if ((error = rumpuser_cv_init(&sched_cpu_cv)) != 0)
-		goto fail;
-	if ((error = rumpuser_cv_init(&sched_drain_cv)) != 0)
-		goto fail;
-	ncpu = n;
-	cpu_free = NULL;
-	for (i = n; i-- > 0;) {
-		cpus[i].ci_index = i;
-		cpus[i].ci_freenext = cpu_free;
-		cpu_free = &cpus[i];
+	if (cpus == NULL) {
+		error = ENOMEM;
+		goto out;
 	}
-	cpu_waiters = sched_inside = drain_waiters = 0;
-	sched_open = false;
+	ncpu = n;
+	for (i = 0; i < n; i++)
+		cpus[i].s.cs_ci.ci_index = i;
+	atomic_store_relaxed(&cpu_waiters, 0);
+	atomic_store_relaxed(&drain_waiters, 0);
+	atomic_store_relaxed(&sched_open, false);
 	templwp_ncache = 0;
-	return 0;
-
- fail:
-	sched_fini();
-	return error ? error : ENOMEM;
+ out:
+	return error;
 }
 
 void
 sched_fini(void)
 {
+	unsigned int i;
 
 	while (templwp_ncache > 0)
 		lwp_free(templwp_cache[--templwp_ncache]);
-	if (sched_drain_cv != NULL)
-		rumpuser_cv_destroy(sched_drain_cv);
-	if (sched_cpu_cv != NULL)
-		rumpuser_cv_destroy(sched_cpu_cv);
-	if (sched_mtx != NULL)
-		rumpuser_mutex_destroy(sched_mtx);
-	sched_drain_cv = sched_cpu_cv = NULL;
-	sched_mtx = NULL;
-	if (cpus != NULL)
+	if (cpus != NULL) {
+		for (i = 0; i < ncpu; i++) {
+			KASSERT(cpus[i].s.cs_ci.ci_curlwp == NULL);
+			if (cpus[i].s.cs_templwp != NULL)
+				lwp_free(cpus[i].s.cs_templwp);
+		}
 		kmem_free(cpus, ncpu * sizeof(*cpus));
+	}
 	cpus = NULL;
 	ncpu = 0;
+}
+
+/*
+ * Where a thread starts looking for a free CPU: a hash of p spread over
+ * the CPUs (multiplicative, without a division).
+ */
+static inline unsigned int
+cpu_hint(uintptr_t p)
+{
+	uint32_t h = (uint32_t)(((uint64_t)p * 0x9e3779b97f4a7c15ULL) >> 32);
+
+	return (unsigned int)(((uint64_t)h * ncpu) >> 32);
+}
+
+/* Take a free CPU for l (or CPU_CLAIMED) without waiting; NULL if none. */
+static struct cpu_info *
+cpu_try(struct lwp *l, unsigned int i)
+{
+	struct cpu_info *ci;
+	struct lwp *expect;
+	unsigned int n;
+
+	for (n = ncpu; n > 0; n--) {
+		ci = &cpus[i].s.cs_ci;
+		if (atomic_load_relaxed(&ci->ci_curlwp) == NULL) {
+			expect = NULL;
+			if (__atomic_compare_exchange_n(&ci->ci_curlwp, &expect,
+			    l, false, SEQ_CST, __ATOMIC_RELAXED))
+				return ci;
+		}
+		if (++i == ncpu)
+			i = 0;
+	}
+	return NULL;
+}
+
+/* Take a CPU for l, sleeping until one is free. */
+static struct cpu_info *
+cpu_wait(struct lwp *l, unsigned int hint)
+{
+	struct cpu_info *ci;
+
+	rumpuser_mutex_enter_nowrap(sched_mtx);
+	__atomic_add_fetch(&cpu_waiters, 1, SEQ_CST);
+	while ((ci = cpu_try(l, hint)) == NULL)
+		rumpuser_cv_wait_nowrap(sched_cpu_cv, sched_mtx);
+	__atomic_sub_fetch(&cpu_waiters, 1, SEQ_CST);
+	rumpuser_mutex_exit(sched_mtx);
+	return ci;
+}
+
+/* Make ci free and wake a thread sleeping for a CPU, if there is one. */
+static void
+cpu_release(struct cpu_info *ci)
+{
+
+	__atomic_store_n(&ci->ci_curlwp, NULL, SEQ_CST);
+	if (__predict_false(__atomic_load_n(&cpu_waiters, SEQ_CST) > 0)) {
+		rumpuser_mutex_enter_nowrap(sched_mtx);
+		rumpuser_cv_signal(sched_cpu_cv);
+		rumpuser_mutex_exit(sched_mtx);
+	}
 }
 
 /* Take a free CPU for l, waiting for one if need be. */
 static void
 cpu_take(struct lwp *l)
 {
+	unsigned int hint = cpu_hint((uintptr_t)l);
 	struct cpu_info *ci;
 
 	KASSERT(l->l_cpu == NULL);
-	rumpuser_mutex_enter_nowrap(sched_mtx);
-	while ((ci = cpu_free) == NULL) {
-		cpu_waiters++;
-		rumpuser_cv_wait_nowrap(sched_cpu_cv, sched_mtx);
-		cpu_waiters--;
-	}
-	cpu_free = ci->ci_freenext;
-	rumpuser_mutex_exit(sched_mtx);
-
-	ci->ci_freenext = NULL;
-	ci->ci_curlwp = l;
+	if (__predict_false((ci = cpu_try(l, hint)) == NULL))
+		ci = cpu_wait(l, hint);
 	ci->ci_nsched++;
 	l->l_cpu = ci;
 }
@@ -142,18 +245,11 @@ cpu_give(struct lwp *l)
 	struct cpu_info *ci = l->l_cpu;
 
 	KASSERT(ci != NULL && ci->ci_curlwp == l);
-	ci->ci_curlwp = NULL;
 	l->l_cpu = NULL;
-
-	rumpuser_mutex_enter_nowrap(sched_mtx);
-	ci->ci_freenext = cpu_free;
-	cpu_free = ci;
-	if (cpu_waiters > 0)
-		rumpuser_cv_signal(sched_cpu_cv);
-	rumpuser_mutex_exit(sched_mtx);
+	cpu_release(ci);
 }
 
-/* A temporary lwp of the default process, for a thread without one. */
+/* A temporary lwp of the default process from the cache, or a new one. */
 static struct lwp *
 templwp_get(void)
 {
@@ -185,38 +281,95 @@ templwp_put(struct lwp *l)
 		lwp_free(l);
 }
 
-/* Count a client thread in or out (kernel threads do not count: the
- * halt stops them itself). */
-static void
-sched_inside_adjust(int flags, int delta)
+/*
+ * Enter for a thread without an lwp (or with the orphan old, which goes):
+ * take a CPU, then the temporary lwp kept in its slot, or one from the
+ * cache (lwp_alloc only mallocs: holding the CPU meanwhile is fine).
+ */
+static struct lwp *
+sched_enter_temp(struct lwp *old)
 {
+	uintptr_t hint = (uintptr_t)&old >> 16; /* this thread's stack */
+	struct cpu_info *ci;
+	struct cpu_slot *cs;
+	struct lwp *l;
 
-	if (flags & LW_SYSTEM)
-		return;
-	rumpuser_mutex_enter_nowrap(sched_mtx);
-	KASSERT(delta > 0 || sched_inside > 0);
-	sched_inside += delta;
-	if (sched_inside == 0 && drain_waiters > 0)
-		rumpuser_cv_broadcast(sched_drain_cv);
-	rumpuser_mutex_exit(sched_mtx);
+	if (old != NULL) {
+		/* Bound before a halt: that kernel is gone. */
+		KASSERT(old->l_flags & LW_ORPHAN);
+		lwp_unbind(old);
+		lwp_free(old);
+	}
+	if (__predict_false((ci = cpu_try(CPU_CLAIMED, cpu_hint(hint))) ==
+	    NULL))
+		ci = cpu_wait(CPU_CLAIMED, cpu_hint(hint));
+	cs = cpu_slot(ci);
+	if ((l = cs->cs_templwp) != NULL)
+		cs->cs_templwp = NULL;
+	else
+		l = templwp_get();
+	lwp_bind(l);
+	atomic_store_relaxed(&ci->ci_curlwp, l);
+	ci->ci_nsched++;
+	l->l_cpu = ci;
+	return l;
 }
 
-/* Take the calling thread's lwp, or a temporary one. */
+/* Leave with the temporary lwp l: keep it in the CPU's slot if free. */
+static void
+sched_leave_temp(struct lwp *l)
+{
+	struct cpu_info *ci = l->l_cpu;
+	struct cpu_slot *cs = cpu_slot(ci);
+
+	KASSERT(ci != NULL && ci->ci_curlwp == l);
+	lwp_unbind(l);
+	l->l_cpu = NULL;
+	if (cs->cs_templwp == NULL) {
+		cs->cs_templwp = l;
+		l = NULL;
+	}
+	cpu_release(ci);
+	if (l != NULL)
+		templwp_put(l);
+}
+
+/* Count a client thread in: false if the kernel is closed. */
+static inline bool
+gate_enter(void)
+{
+
+	__atomic_add_fetch(&sched_inside, 1, SEQ_CST);
+	if (__predict_true(__atomic_load_n(&sched_open, SEQ_CST)))
+		return true;
+	return false;
+}
+
+/* Count a client thread out, waking the halt if it waits for the last. */
+static inline void
+gate_leave(void)
+{
+
+	if (__atomic_sub_fetch(&sched_inside, 1, SEQ_CST) == 0 &&
+	    __predict_false(__atomic_load_n(&drain_waiters, SEQ_CST) > 0)) {
+		rumpuser_mutex_enter_nowrap(sched_mtx);
+		rumpuser_cv_broadcast(sched_drain_cv);
+		rumpuser_mutex_exit(sched_mtx);
+	}
+}
+
+/* Take a CPU with the calling thread's lwp, or with a temporary one. */
 static struct lwp *
-sched_lwp(void)
+sched_take(void)
 {
 	struct lwp *l = rumpuser_curlwp();
 
-	if (l != NULL && __predict_false(l->l_flags & LW_ORPHAN)) {
-		/* Bound before a halt: that kernel is gone. */
-		lwp_unbind(l);
-		lwp_free(l);
-		l = NULL;
-	}
-	if (l == NULL) {
-		l = templwp_get();
-		lwp_bind(l);
-	}
+	if (__predict_true(l != NULL && !(l->l_flags & LW_ORPHAN)))
+		cpu_take(l);
+	else
+		l = sched_enter_temp(l);
+	if (__predict_false(l->l_cred != l->l_proc->p_cred))
+		lwp_cred_refresh(l);
 	return l;
 }
 
@@ -229,22 +382,14 @@ bool
 sched_enter_booted(void)
 {
 	struct lwp *l;
-	bool open;
 
-	if (sched_mtx == NULL)
+	if (__predict_false(!gate_enter())) {
+		gate_leave();
 		return false;
-	rumpuser_mutex_enter_nowrap(sched_mtx);
-	if ((open = sched_open))
-		sched_inside++;
-	rumpuser_mutex_exit(sched_mtx);
-	if (!open)
-		return false;
-	l = sched_lwp();
-	cpu_take(l);
-	if (__predict_false(l->l_cred != l->l_proc->p_cred))
-		lwp_cred_refresh(l);
-	if (l->l_flags & LW_SYSTEM)	/* not counted after all */
-		sched_inside_adjust(0, -1);
+	}
+	l = sched_take();
+	if (__predict_false(l->l_flags & LW_SYSTEM))	/* not counted */
+		gate_leave();
 	return true;
 }
 
@@ -252,20 +397,18 @@ void
 sched_set_open(bool open)
 {
 
-	rumpuser_mutex_enter_nowrap(sched_mtx);
-	sched_open = open;
-	rumpuser_mutex_exit(sched_mtx);
+	__atomic_store_n(&sched_open, open, SEQ_CST);
 }
 
 void
 rump_schedule(void)
 {
-	struct lwp *l = sched_lwp();
+	struct lwp *l = rumpuser_curlwp();
 
-	sched_inside_adjust(l->l_flags, 1);
-	cpu_take(l);
-	if (__predict_false(l->l_cred != l->l_proc->p_cred))
-		lwp_cred_refresh(l);
+	/* Kernel threads do not count: the halt stops them itself. */
+	if (l == NULL || !(l->l_flags & LW_SYSTEM))
+		__atomic_add_fetch(&sched_inside, 1, SEQ_CST);
+	sched_take();
 }
 
 void
@@ -276,13 +419,13 @@ rump_unschedule(void)
 
 	KASSERT(l != NULL);
 	flags = l->l_flags;
-	cpu_give(l);
-	if (flags & LW_TEMP) {
-		lwp_unbind(l);
-		templwp_put(l);
-	}
+	if (flags & LW_TEMP)
+		sched_leave_temp(l);
+	else
+		cpu_give(l);
 	/* Last: after this, a halt may tear the scheduler down. */
-	sched_inside_adjust(flags, -1);
+	if (!(flags & LW_SYSTEM))
+		gate_leave();
 }
 
 void
@@ -308,11 +451,10 @@ sched_drain(void)
 {
 
 	rumpuser_mutex_enter_nowrap(sched_mtx);
-	while (sched_inside > 0) {
-		drain_waiters++;
+	__atomic_add_fetch(&drain_waiters, 1, SEQ_CST);
+	while (__atomic_load_n(&sched_inside, SEQ_CST) > 0)
 		rumpuser_cv_wait_nowrap(sched_drain_cv, sched_mtx);
-		drain_waiters--;
-	}
+	__atomic_sub_fetch(&drain_waiters, 1, SEQ_CST);
 	rumpuser_mutex_exit(sched_mtx);
 }
 
@@ -324,13 +466,14 @@ void
 sched_wait_idle(void)
 {
 	struct cpu_info *ci;
-	unsigned int nfree;
+	unsigned int i, nfree;
 
 	for (;;) {
-		rumpuser_mutex_enter_nowrap(sched_mtx);
-		for (nfree = 0, ci = cpu_free; ci != NULL; ci = ci->ci_freenext)
-			nfree++;
-		rumpuser_mutex_exit(sched_mtx);
+		for (nfree = 0, i = 0; i < ncpu; i++) {
+			ci = &cpus[i].s.cs_ci;
+			if (__atomic_load_n(&ci->ci_curlwp, SEQ_CST) == NULL)
+				nfree++;
+		}
 		if (nfree + 1 >= ncpu)
 			return;
 		rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, 0, 100000);
