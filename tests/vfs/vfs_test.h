@@ -350,7 +350,8 @@ vt_unbecome(void)
  * Files.
  */
 
-/* Create (or truncate) path with mode and the given contents. */
+/* Create (or truncate) path with exactly mode (no umask) and the given
+ * contents. */
 static __attribute__((unused)) void
 vt_mkfile(const char *path, mode_t mode, const char *contents)
 {
@@ -363,13 +364,18 @@ vt_mkfile(const char *path, mode_t mode, const char *contents)
 		ck_assert_int_eq(rump_sys_write(fd, contents, len),
 		    (ssize_t)len);
 	ck_assert_int_eq(rump_sys_close(fd), 0);
+	ck_assert_msg(rump_sys_chmod(path, mode) == 0, "chmod %s: %s", path,
+	    strerror(errno));
 }
 
+/* Make directory path with exactly mode. */
 static __attribute__((unused)) void
 vt_mkdir(const char *path, mode_t mode)
 {
 
 	ck_assert_msg(rump_sys_mkdir(path, mode) == 0, "mkdir %s: %s", path,
+	    strerror(errno));
+	ck_assert_msg(rump_sys_chmod(path, mode) == 0, "chmod %s: %s", path,
 	    strerror(errno));
 }
 
