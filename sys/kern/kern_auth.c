@@ -66,18 +66,40 @@ kauth_cred_free(kauth_cred_t cr)
 	kmem_free(cr, sizeof(*cr));
 }
 
-/* Sort a small array of gids (insertion sort: lists are short). */
+/*
+ * Sort gids in place: heapsort, O(n log n) with no extra memory, since a
+ * list may hold NGROUPS_MAX (65536) groups in any order.
+ */
+static void
+gids_sift_down(gid_t *g, unsigned int root, unsigned int n)
+{
+	unsigned int child;
+	gid_t v = g[root];
+
+	while ((child = 2 * root + 1) < n) {
+		if (child + 1 < n && g[child + 1] > g[child])
+			child++;
+		if (g[child] <= v)
+			break;
+		g[root] = g[child];
+		root = child;
+	}
+	g[root] = v;
+}
+
 static void
 gids_sort(gid_t *g, unsigned int n)
 {
-	unsigned int i, j;
+	unsigned int i;
 	gid_t v;
 
-	for (i = 1; i < n; i++) {
-		v = g[i];
-		for (j = i; j > 0 && g[j - 1] > v; j--)
-			g[j] = g[j - 1];
-		g[j] = v;
+	for (i = n / 2; i > 0; i--)
+		gids_sift_down(g, i - 1, n);
+	for (i = n; i > 1; i--) {
+		v = g[0];
+		g[0] = g[i - 1];
+		g[i - 1] = v;
+		gids_sift_down(g, 0, i - 1);
 	}
 }
 

@@ -25,8 +25,12 @@
 #define GRND_NONBLOCK 0x01
 #define GRND_RANDOM 0x02
 #define GRND_INSECURE 0x04
-#define GETRANDOM_MAX (0x7fffffff >> 6)	/* Linux's per-call limit */
-#define GETRANDOM_RANDOM_MAX 512
+/*
+ * Linux's per-call limit since 5.19, MAX_RW_COUNT (INT_MAX rounded down
+ * to a page), as for any read.  The older limit of INT_MAX >> 6 and the
+ * 512 bytes of GRND_RANDOM went with the blocking pool (Linux 5.6).
+ */
+#define GETRANDOM_MAX (0x7fffffff & ~0xfff)
 
 static kmutex_t cprng_lock;
 static uint32_t cprng_key[8];		/* cprng_lock */
@@ -197,7 +201,8 @@ cprng_u64(void)
 }
 
 /*
- * getrandom(2): our generator is seeded at boot, so it never blocks.
+ * getrandom(2): our generator is seeded at boot, so it never blocks, and
+ * GRND_RANDOM reads from it like any other call, as in Linux since 5.6.
  * Output is copied out in chunks; a fault after some bytes returns the
  * count so far, as Linux does.
  */
@@ -217,8 +222,6 @@ sys_getrandom(struct lwp *l __unused, const struct sys_getrandom_args *uap,
 		return EINVAL;
 	if (len > GETRANDOM_MAX)
 		len = GETRANDOM_MAX;
-	if ((flags & GRND_RANDOM) && len > GETRANDOM_RANDOM_MAX)
-		len = GETRANDOM_RANDOM_MAX;
 	while (done < len) {
 		n = MIN(len - done, sizeof(chunk));
 		cprng_bytes(chunk, n);
