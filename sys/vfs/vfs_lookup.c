@@ -407,7 +407,9 @@ namei(struct nameidata *nd)
 				error = ELOOP;
 				goto bad;
 			}
-			error = lookup_splice_link(nd, vp, next, &abs);
+			/* "link/" must still end in a directory. */
+			error = lookup_splice_link(nd, vp,
+			    last && nd->ni_trailing_slash ? "/" : next, &abs);
 			vrele(vp);
 			if (error)
 				goto bad;

@@ -128,13 +128,12 @@ sys_openat(struct lwp *l __unused, const struct sys_openat_args *uap,
 		return EOPNOTSUPP;
 	if (flags & O_PATH)
 		flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
-	if ((flags & O_ACCMODE) == O_ACCMODE && !(flags & O_PATH))
-		return EINVAL;
 	error = vn_open(SCARG(uap, dirfd), SCARG(uap, path), flags, mode, &vp);
 	if (error)
 		return error;
 	fflag = (flags & OPEN_STATUS_FLAGS) | O_LARGEFILE;
-	if (!(flags & O_PATH)) {
+	/* Access mode 3 gives neither (ioctl only), as on Linux. */
+	if (!(flags & O_PATH) && (flags & O_ACCMODE) != O_ACCMODE) {
 		if ((flags & O_ACCMODE) != O_WRONLY)
 			fflag |= FREAD;
 		if ((flags & O_ACCMODE) != O_RDONLY)

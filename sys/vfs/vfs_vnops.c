@@ -160,6 +160,7 @@ open_accmode(int flags)
 	case O_RDONLY: acc = VREAD; break;
 	case O_WRONLY: acc = VWRITE; break;
 	case O_RDWR: acc = VREAD | VWRITE; break;
+	default: acc = VREAD | VWRITE; break;	/* 3: ioctl only, as Linux */
 	}
 	if (flags & O_TRUNC)
 		acc |= VWRITE;
@@ -202,12 +203,12 @@ vn_open_check(struct vnode *vp, int flags, kauth_cred_t cred)
 	struct vattr va;
 	int acc = open_accmode(flags), error;
 
-	if (vp->v_type == VLNK && (flags & O_NOFOLLOW))
-		return ELOOP;
 	if ((flags & O_DIRECTORY) && vp->v_type != VDIR)
 		return ENOTDIR;
 	if (flags & O_PATH)
-		return 0;
+		return 0;	/* even a symbolic link itself, with O_NOFOLLOW */
+	if (vp->v_type == VLNK && (flags & O_NOFOLLOW))
+		return ELOOP;
 	if (vp->v_type == VDIR && (acc & VWRITE))
 		return EISDIR;
 	if (vp->v_type == VSOCK)
@@ -282,8 +283,8 @@ vn_open(int dirfd, const char *upath, int flags, mode_t mode,
 	if (!(flags & O_PATH)) {
 		if ((error = vp->v_op->vop_open(vp, flags, cred)) != 0)
 			goto out;
-		if ((flags & O_TRUNC) && !created && vp->v_type == VREG &&
-		    (flags & O_ACCMODE) != O_RDONLY) {
+		/* Linux truncates even for O_RDONLY. */
+		if ((flags & O_TRUNC) && !created && vp->v_type == VREG) {
 			error = vn_truncate_locked(vp, 0, cred);
 			if (error) {
 				vp->v_op->vop_close(vp, flags, cred);
