@@ -43,6 +43,7 @@ enum vtype vn_mode_to_vtype(mode_t);
 int vn_open(int dirfd, const char *upath, int flags, mode_t mode,
     struct vnode **);
 int vn_getattr(struct vnode *, struct vattr *, kauth_cred_t);
+int vn_truncate_locked(struct vnode *, off_t size, kauth_cred_t);
 int vn_stat(struct vnode *, struct stat *, kauth_cred_t);
 void vn_stat_fill(struct vnode *, const struct vattr *, struct stat *);
 int vn_statx(struct vnode *, unsigned int mask, struct statx *,

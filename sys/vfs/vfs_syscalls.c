@@ -712,9 +712,7 @@ vn_truncate(struct vnode *vp, off_t length, bool check_access)
 		if (error)
 			goto out;
 	}
-	vattr_null(&va);
-	va.va_size = length;
-	error = setattr_locked(vp, &va, cred);
+	error = vn_truncate_locked(vp, length, cred);
  out:
 	vn_unlock(vp);
 	return error;

@@ -221,13 +221,60 @@ vn_open_check(struct vnode *vp, int flags, kauth_cred_t cred)
 	return vn_access(vp, &va, acc, cred);
 }
 
-static int
+/*
+ * The mode that a write or truncate by cred leaves vp with: without
+ * CAP_FSETID, S_ISUID goes, and S_ISGID too when group execution is on
+ * (Linux's file_remove_privs; a set-group-ID bit without group execute
+ * marks mandatory locking and stays).  VNOVAL when nothing changes.
+ */
+static mode_t
+vn_killpriv_mode(const struct vattr *va, kauth_cred_t cred)
+{
+	mode_t mode = va->va_mode;
+
+	if (va->va_type != VREG || kauth_cred_capable(cred, CAP_FSETID))
+		return (mode_t)VNOVAL;
+	if (mode & S_ISUID)
+		mode &= ~S_ISUID;
+	if ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+		mode &= ~S_ISGID;
+	return mode == va->va_mode ? (mode_t)VNOVAL : mode;
+}
+
+/*
+ * Set vp's size (vp locked exclusive, access checked), dropping the
+ * set-ID bits as a write does.
+ */
+int
 vn_truncate_locked(struct vnode *vp, off_t size, kauth_cred_t cred)
 {
-	struct vattr va;
+	struct vattr va, nva;
+	int error;
 
+	if (vp->v_mount->mnt_flag & MS_RDONLY)
+		return EROFS;
+	if ((error = vp->v_op->vop_getattr(vp, &va, cred)) != 0)
+		return error;
+	vattr_null(&nva);
+	nva.va_size = size;
+	nva.va_mode = vn_killpriv_mode(&va, cred);
+	return vp->v_op->vop_setattr(vp, &nva, cred);
+}
+
+/* Before a write (vp locked exclusive): drop the set-ID bits. */
+static int
+vn_killpriv_locked(struct vnode *vp, kauth_cred_t cred)
+{
+	struct vattr va;
+	mode_t mode;
+	int error;
+
+	if ((error = vp->v_op->vop_getattr(vp, &va, cred)) != 0)
+		return error;
+	if ((mode = vn_killpriv_mode(&va, cred)) == (mode_t)VNOVAL)
+		return 0;
 	vattr_null(&va);
-	va.va_size = size;
+	va.va_mode = mode;
 	return vp->v_op->vop_setattr(vp, &va, cred);
 }
 
@@ -341,7 +388,13 @@ vn_write(struct file *fp, off_t *offp, struct uio *uio, int flags __unused)
 		ioflag |= IO_NDELAY;
 	uio->uio_offset = *offp;
 	vn_lock(vp, RW_WRITER);
-	error = vp->v_op->vop_write(vp, uio, ioflag, fp->f_cred);
+	/* Linux judges by the writer's credentials, not the opener's. */
+	if (vp->v_type == VREG && uio->uio_resid > 0)
+		error = vn_killpriv_locked(vp, kauth_cred_get());
+	else
+		error = 0;
+	if (error == 0)
+		error = vp->v_op->vop_write(vp, uio, ioflag, fp->f_cred);
 	vn_unlock(vp);
 	*offp = uio->uio_offset;
 	return error;
