@@ -536,6 +536,8 @@ vn_chmod(struct vnode *vp, mode_t mode)
 	struct vattr va, nva;
 	int error;
 
+	if (vp->v_mount->mnt_flag & MS_RDONLY)
+		return EROFS;		/* Linux asks the mount first */
 	vn_lock(vp, RW_WRITER);
 	if ((error = vp->v_op->vop_getattr(vp, &va, cred)) != 0)
 		goto out;
@@ -608,20 +610,27 @@ vn_chown(struct vnode *vp, uid_t uid, gid_t gid)
 	struct vattr va, nva;
 	int error;
 
+	if (vp->v_mount->mnt_flag & MS_RDONLY)
+		return EROFS;
 	vn_lock(vp, RW_WRITER);
 	if ((error = vp->v_op->vop_getattr(vp, &va, cred)) != 0)
 		goto out;
+	/*
+	 * Without CAP_CHOWN only the owner may "change" the owner, and only
+	 * to itself; and may change the group to one of its groups.
+	 */
+	if (!kauth_cred_capable(cred, CAP_CHOWN) &&
+	    ((uid != (uid_t)-1 && (cred->cr_fsuid != va.va_uid ||
+	    uid != va.va_uid)) ||
+	    (gid != (gid_t)-1 && (cred->cr_fsuid != va.va_uid ||
+	    (gid != va.va_gid && !kauth_cred_groupmember(cred, gid)))))) {
+		error = EPERM;
+		goto out;
+	}
 	if (uid == (uid_t)-1)
 		uid = va.va_uid;
 	if (gid == (gid_t)-1)
 		gid = va.va_gid;
-	if (!kauth_cred_capable(cred, CAP_CHOWN) &&
-	    (uid != va.va_uid || (gid != va.va_gid &&
-	    (cred->cr_fsuid != va.va_uid ||
-	    !kauth_cred_groupmember(cred, gid))))) {
-		error = EPERM;
-		goto out;
-	}
 	vattr_null(&nva);
 	nva.va_uid = uid;
 	nva.va_gid = gid;
@@ -784,6 +793,8 @@ vn_utimens(struct vnode *vp, const struct timespec *ts)
 	    ts[0].tv_nsec == UTIME_NOW) && (ts[1].tv_nsec == UTIME_OMIT ||
 	    ts[1].tv_nsec == UTIME_NOW)))
 		explicit = false;	/* only "now" and "omit" */
+	if (vp->v_mount->mnt_flag & MS_RDONLY)
+		return EROFS;		/* Linux asks the mount first */
 	vn_lock(vp, RW_WRITER);
 	if ((error = vp->v_op->vop_getattr(vp, &va, cred)) != 0)
 		goto out;
