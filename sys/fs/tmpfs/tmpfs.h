@@ -161,6 +161,7 @@ int tmpfs_node_alloc(struct tmpfs_mount *, enum vtype, mode_t, uid_t,
 void tmpfs_node_free(struct tmpfs_mount *, struct tmpfs_node *);
 struct tmpfs_node *tmpfs_node_find(struct tmpfs_mount *, uint64_t id);
 struct tmpfs_node *tmpfs_node_find_locked(struct tmpfs_mount *, uint64_t);
+bool tmpfs_mem_ok(size_t);
 int tmpfs_inode_reserve(struct tmpfs_mount *);
 void tmpfs_inode_release(struct tmpfs_mount *);
 int tmpfs_pages_reserve(struct tmpfs_mount *, uint64_t);

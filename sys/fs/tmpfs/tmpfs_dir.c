@@ -107,6 +107,8 @@ tmpfs_dirent_alloc(const char *name, size_t len, struct tmpfs_dirent **dep)
 	*dep = NULL;
 	if (len > TMPFS_NAME_MAX)
 		return ENAMETOOLONG;
+	if (!tmpfs_mem_ok(sizeof(*de) + len))
+		return ENOSPC;
 	de = kmem_alloc(sizeof(*de) + len, KM_SLEEP);
 	if (de == NULL)
 		return ENOMEM;

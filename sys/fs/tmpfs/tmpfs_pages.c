@@ -73,6 +73,8 @@ tmpfs_page_get(struct tmpfs_mount *tm, struct tmpfs_reg *r, uint64_t idx,
 	int h, error;
 
 	*pagep = NULL;
+	if (!tmpfs_mem_ok(TMPFS_PAGE_SIZE))
+		return ENOSPC;
 	if (r->tr_root == NULL) {
 		r->tr_height = 0;
 		while (idx >= tmpfs_span(r->tr_height) &&

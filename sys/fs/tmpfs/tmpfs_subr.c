@@ -91,6 +91,24 @@ tmpfs_node_find(struct tmpfs_mount *tm, uint64_t id)
 	return tn;
 }
 
+/*
+ * May tmpfs take size more bytes of kmem?  Not if that would leave the
+ * rest of the kernel less than a reserve (a sixteenth of the memory
+ * limit, at most 4 MiB): a tmpfs mounted without a size limit that fills
+ * the kernel's memory must still leave enough for namei, descriptors and
+ * the unlink that frees it.  Files meet ENOSPC at the reserve.
+ */
+bool
+tmpfs_mem_ok(size_t size)
+{
+	uint64_t limit = kmem_limit(), reserve;
+
+	if (limit == UINT64_MAX)
+		return true;
+	reserve = MIN(limit / 16, (uint64_t)4 << 20);
+	return kmem_inuse() + size + reserve <= limit;
+}
+
 /* Take one unit of inode space (a node or an extra hard link). */
 int
 tmpfs_inode_reserve(struct tmpfs_mount *tm)
@@ -158,6 +176,8 @@ tmpfs_node_alloc(struct tmpfs_mount *tm, enum vtype type, mode_t mode,
 	int error;
 
 	*tnp = NULL;
+	if (!tmpfs_mem_ok(sizeof(*tn)))
+		return ENOSPC;
 	if ((error = tmpfs_inode_reserve(tm)) != 0)
 		return error;
 	tn = kmem_zalloc(sizeof(*tn), KM_SLEEP);
