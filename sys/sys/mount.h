@@ -111,7 +111,9 @@ struct mount {
 	void *mnt_data;				/* the file system's */
 	char mnt_source[256];			/* c */
 };
-#define IMNT_UNMOUNTING 0x01
+#define IMNT_UNMOUNTING 0x01	/* being unmounted, or detached */
+#define IMNT_DETACHED 0x02	/* lazily unmounted: off the tree, in use */
+#define IMNT_REAPING 0x04	/* the reaper is trying to finish it */
 
 /* sys/vfs/vfs_mount.c */
 int vfs_register(struct vfsops *);

@@ -108,6 +108,9 @@ vfs_find(const char *type)
 	return o;
 }
 
+static void mount_drain(struct mount *);
+static void mount_reap_detached(bool force);
+
 static void
 mount_free(struct mount *mp)
 {
@@ -132,6 +135,7 @@ vfs_mount(const char *type, struct vnode *covered, int flags,
 	struct vnode *rootvp;
 	int error;
 
+	mount_reap_detached(false);
 	if ((ops = vfs_find(type)) == NULL)
 		return ENODEV;
 	if ((mp = kmem_zalloc(sizeof(*mp), KM_SLEEP)) == NULL)
@@ -186,7 +190,6 @@ vfs_mount(const char *type, struct vnode *covered, int flags,
 	return 0;
 }
 
-static void mount_drain(struct mount *);
 
 /* Does another mount sit on a directory of mp?  mount_lock held. */
 static bool
@@ -207,12 +210,76 @@ mount_has_submounts(struct mount *mp)
  * directory, a mount point of another mount), else sync, reclaim its
  * vnodes, free it.
  */
+/*
+ * The end of an unmount: mp is off the tree and every vnode of it but the
+ * root is reclaimed.  Reclaim the root, let the file system go, free mp.
+ */
+static void
+mount_finish(struct mount *mp, int flags)
+{
+	int error;
+
+	vflush_root(mp, mp->mnt_rootvnode);
+	mp->mnt_rootvnode = NULL;
+	error = mp->mnt_op->vfs_unmount(mp, flags);
+	if (error)
+		printf("vfs_unmount: %s on %s: error %d, freed anyway\n",
+		    mp->mnt_op->vfs_name, mp->mnt_source, error);
+	rw_enter(&mount_lock, RW_WRITER);
+	TAILQ_REMOVE(&mount_list, mp, mnt_list);
+	if (mp == rootmount)
+		rootmount = NULL;
+	rw_exit(&mount_lock);
+	mount_free(mp);
+}
+
+/*
+ * Finish the lazy unmounts (MNT_DETACH) whose files are no longer in use.
+ * Called on the way into mount and unmount; at halt every one of them
+ * must go (force).
+ */
+static void
+mount_reap_detached(bool force)
+{
+	struct mount *mp;
+
+ again:
+	rw_enter(&mount_lock, RW_WRITER);
+	TAILQ_FOREACH(mp, &mount_list, mnt_list) {
+		if (!(mp->mnt_iflag & IMNT_DETACHED) ||
+		    (mp->mnt_iflag & IMNT_REAPING))
+			continue;
+		if (mount_has_submounts(mp))
+			continue;
+		mp->mnt_iflag |= IMNT_REAPING;
+		break;
+	}
+	rw_exit(&mount_lock);
+	if (mp == NULL)
+		return;
+	if (vflush(mp, mp->mnt_rootvnode) == 0) {
+		mount_finish(mp, MNT_DETACH);
+		goto again;
+	}
+	KREQUIRE(!force);
+	rw_enter(&mount_lock, RW_WRITER);
+	mp->mnt_iflag &= ~IMNT_REAPING;
+	rw_exit(&mount_lock);
+}
+
+/*
+ * Unmount mp: EBUSY if a file of it is in use (open, a current or root
+ * directory, a mount point of another mount), else sync, reclaim its
+ * vnodes, free it.  With MNT_DETACH a busy mount leaves the tree at once
+ * and is freed once its last file is let go, as Linux's lazy unmount.
+ */
 int
 vfs_unmount(struct mount *mp, int flags, struct vnode *heldroot)
 {
 	struct vnode *covered;
 	int error;
 
+	mount_reap_detached(false);
 	rw_enter(&mount_lock, RW_WRITER);
 	if ((mp->mnt_iflag & IMNT_UNMOUNTING) || mount_has_submounts(mp)) {
 		rw_exit(&mount_lock);
@@ -232,6 +299,16 @@ vfs_unmount(struct mount *mp, int flags, struct vnode *heldroot)
 	if (!(mp->mnt_flag & MS_RDONLY))
 		(void)mp->mnt_op->vfs_sync(mp, FSYNC_WAIT);
 	error = vflush(mp, mp->mnt_rootvnode);
+	if (error && (flags & MNT_DETACH)) {
+		/* Off the tree now; the reaper frees it when it is idle. */
+		rw_enter(&mount_lock, RW_WRITER);
+		mp->mnt_iflag |= IMNT_DETACHED;
+		mp->mnt_vnodecovered = NULL;
+		rw_exit(&mount_lock);
+		if (covered != NULL)
+			vrele(covered);
+		return 0;
+	}
 	if (error) {
 		rw_enter(&mount_lock, RW_WRITER);
 		if (covered != NULL)
@@ -240,21 +317,9 @@ vfs_unmount(struct mount *mp, int flags, struct vnode *heldroot)
 		rw_exit(&mount_lock);
 		return error;
 	}
-	vflush_root(mp, mp->mnt_rootvnode);
-	mp->mnt_rootvnode = NULL;
-	error = mp->mnt_op->vfs_unmount(mp, flags);
-	if (error)
-		printf("vfs_unmount: %s on %s: error %d, freed anyway\n",
-		    mp->mnt_op->vfs_name, mp->mnt_source, error);
-
-	rw_enter(&mount_lock, RW_WRITER);
-	TAILQ_REMOVE(&mount_list, mp, mnt_list);
-	if (mp == rootmount)
-		rootmount = NULL;
-	rw_exit(&mount_lock);
+	mount_finish(mp, flags);
 	if (covered != NULL)
 		vrele(covered);
-	mount_free(mp);
 	return 0;
 }
 
@@ -270,6 +335,7 @@ vfs_unmount_all(void)
 	int error;
 
 	for (;;) {
+		mount_reap_detached(true);
 		rw_enter(&mount_lock, RW_READER);
 		mp = TAILQ_FIRST(&mount_list);
 		rw_exit(&mount_lock);
