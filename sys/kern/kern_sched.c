@@ -23,13 +23,18 @@
  * CPU keeps one in its slot, which the thread that holds the CPU may take
  * without a lock; more are kept on a small cache under sched_mtx.
  *
- * The gate: sched_inside counts the client threads inside the kernel
- * (holding a CPU, waiting for one, or blocked), and sched_open says
- * whether the kernel takes system calls.  An entering thread counts itself
- * in and then looks at sched_open; the halt clears sched_open and then
- * waits for sched_inside to reach zero (sched_drain).  Both sides use
+ * The gate: the counters of sched_gate count the client threads inside
+ * the kernel (holding a CPU, waiting for one, or blocked), and sched_open
+ * says whether the kernel takes system calls.  An entering thread counts
+ * itself in and then looks at sched_open; the halt clears sched_open and
+ * then waits for the counters to reach zero (sched_drain).  Both sides use
  * sequentially consistent operations, so either the thread sees the
  * kernel closed and backs out, or the halt sees the thread and waits.
+ * The count is split over GATE_SHARDS cache lines, picked by the same
+ * kind of hash as the CPUs, so that threads on different CPUs do not
+ * write the same line; a thread counts itself out of the counter it
+ * counted itself into (l_gate), which keeps each counter at zero or
+ * above and makes "every counter zero" mean that nobody is inside.
  *
  * Locking: sched_mtx, a host mutex taken without a virtual CPU ("nowrap"),
  * protects the sleeps on sched_cpu_cv and sched_drain_cv and the
@@ -76,19 +81,20 @@ static union cpu_slot_pad *cpus;		/* c: between init and fini */
 static bool sched_open;				/* atomic */
 static unsigned int cpu_waiters;		/* atomic, sched_mtx */
 static unsigned int drain_waiters;		/* atomic, sched_mtx */
-/* atomic: alone on its cache line, the one line every call writes */
-static struct {
-	unsigned int count;
-} __aligned(64) sched_inside_line;
-#define sched_inside (sched_inside_line.count)
+#define GATE_SHARDS 8
+static struct gate_shard {
+	unsigned int gs_inside;				/* atomic */
+} __aligned(64) sched_gate[GATE_SHARDS];
 
 static struct rumpuser_mtx *sched_mtx;	/* c: created once */
 static struct rumpuser_cv *sched_cpu_cv;   /* a CPU became free */
-static struct rumpuser_cv *sched_drain_cv; /* sched_inside went down */
+static struct rumpuser_cv *sched_drain_cv; /* a gate counter went down */
 
 #define TEMPLWP_CACHE 16
 static struct lwp *templwp_cache[TEMPLWP_CACHE]; /* sched_mtx */
 static unsigned int templwp_ncache;		 /* sched_mtx */
+
+static unsigned int gate_count(void);
 
 static inline struct cpu_slot *
 cpu_slot(struct cpu_info *ci)
@@ -118,7 +124,7 @@ sched_init(unsigned int n)
 	int error = 0;
 
 	KASSERT(n > 0);
-	KASSERT(atomic_load_relaxed(&sched_inside) == 0);
+	KASSERT(gate_count() == 0);
 	if (sched_mtx == NULL &&
 	    (error = rumpuser_mutex_init(&sched_mtx, RUMPUSER_MTX_SPIN)) != 0)
 		goto out;
@@ -153,7 +159,7 @@ sched_fini(void)
 		lwp_free(templwp_cache[--templwp_ncache]);
 	if (cpus != NULL) {
 		for (i = 0; i < ncpu; i++) {
-			KASSERT(cpus[i].s.cs_ci.ci_curlwp == NULL);
+			KASSERT(atomic_load_relaxed(&cpus[i].s.cs_ci.ci_curlwp) == NULL);
 			if (cpus[i].s.cs_templwp != NULL)
 				lwp_free(cpus[i].s.cs_templwp);
 		}
@@ -229,14 +235,17 @@ cpu_release(struct cpu_info *ci)
 static void
 cpu_take(struct lwp *l)
 {
-	unsigned int hint = cpu_hint((uintptr_t)l);
+	unsigned int hint;
 	struct cpu_info *ci;
 
 	KASSERT(l->l_cpu == NULL);
+	hint = l->l_lastcpu > 0 && l->l_lastcpu <= ncpu ? l->l_lastcpu - 1 :
+	    cpu_hint((uintptr_t)l);
 	if (__predict_false((ci = cpu_try(l, hint)) == NULL))
 		ci = cpu_wait(l, hint);
 	ci->ci_nsched++;
 	l->l_cpu = ci;
+	l->l_lastcpu = ci->ci_index + 1;
 }
 
 static void
@@ -244,7 +253,7 @@ cpu_give(struct lwp *l)
 {
 	struct cpu_info *ci = l->l_cpu;
 
-	KASSERT(ci != NULL && ci->ci_curlwp == l);
+	KASSERT(ci != NULL && atomic_load_relaxed(&ci->ci_curlwp) == l);
 	l->l_cpu = NULL;
 	cpu_release(ci);
 }
@@ -322,7 +331,7 @@ sched_leave_temp(struct lwp *l)
 	struct cpu_info *ci = l->l_cpu;
 	struct cpu_slot *cs = cpu_slot(ci);
 
-	KASSERT(ci != NULL && ci->ci_curlwp == l);
+	KASSERT(ci != NULL && atomic_load_relaxed(&ci->ci_curlwp) == l);
 	lwp_unbind(l);
 	l->l_cpu = NULL;
 	if (cs->cs_templwp == NULL) {
@@ -334,23 +343,30 @@ sched_leave_temp(struct lwp *l)
 		templwp_put(l);
 }
 
+/* The gate counter of lwp l, or of a thread without one (its stack). */
+static inline unsigned int
+gate_shard(struct lwp *l)
+{
+	uintptr_t p = l != NULL ? (uintptr_t)l : (uintptr_t)&l >> 16;
+
+	return (unsigned int)(((uint64_t)p * 0x9e3779b97f4a7c15ULL) >> 61);
+}
+
 /* Count a client thread in: false if the kernel is closed. */
 static inline bool
-gate_enter(void)
+gate_enter(unsigned int s)
 {
 
-	__atomic_add_fetch(&sched_inside, 1, SEQ_CST);
-	if (__predict_true(__atomic_load_n(&sched_open, SEQ_CST)))
-		return true;
-	return false;
+	__atomic_add_fetch(&sched_gate[s].gs_inside, 1, SEQ_CST);
+	return __atomic_load_n(&sched_open, SEQ_CST);
 }
 
 /* Count a client thread out, waking the halt if it waits for the last. */
 static inline void
-gate_leave(void)
+gate_leave(unsigned int s)
 {
 
-	if (__atomic_sub_fetch(&sched_inside, 1, SEQ_CST) == 0 &&
+	if (__atomic_sub_fetch(&sched_gate[s].gs_inside, 1, SEQ_CST) == 0 &&
 	    __predict_false(__atomic_load_n(&drain_waiters, SEQ_CST) > 0)) {
 		rumpuser_mutex_enter_nowrap(sched_mtx);
 		rumpuser_cv_broadcast(sched_drain_cv);
@@ -358,16 +374,30 @@ gate_leave(void)
 	}
 }
 
-/* Take a CPU with the calling thread's lwp, or with a temporary one. */
-static struct lwp *
-sched_take(void)
+/* Client threads inside, or 0 (the sum of the gate counters). */
+static unsigned int
+gate_count(void)
 {
-	struct lwp *l = rumpuser_curlwp();
+	unsigned int i, n = 0;
+
+	for (i = 0; i < GATE_SHARDS; i++)
+		n += __atomic_load_n(&sched_gate[i].gs_inside, SEQ_CST);
+	return n;
+}
+
+/*
+ * Take a CPU with the calling thread's lwp l, or with a temporary one;
+ * s: the gate counter that the thread counted itself in (l_gate).
+ */
+static struct lwp *
+sched_take(struct lwp *l, unsigned int s)
+{
 
 	if (__predict_true(l != NULL && !(l->l_flags & LW_ORPHAN)))
 		cpu_take(l);
 	else
 		l = sched_enter_temp(l);
+	l->l_gate = s;
 	if (__predict_false(l->l_cred != l->l_proc->p_cred))
 		lwp_cred_refresh(l);
 	return l;
@@ -381,15 +411,16 @@ sched_take(void)
 bool
 sched_enter_booted(void)
 {
-	struct lwp *l;
+	struct lwp *l = rumpuser_curlwp();
+	unsigned int s = gate_shard(l);
 
-	if (__predict_false(!gate_enter())) {
-		gate_leave();
+	if (__predict_false(!gate_enter(s))) {
+		gate_leave(s);
 		return false;
 	}
-	l = sched_take();
+	l = sched_take(l, s);
 	if (__predict_false(l->l_flags & LW_SYSTEM))	/* not counted */
-		gate_leave();
+		gate_leave(s);
 	return true;
 }
 
@@ -404,28 +435,31 @@ void
 rump_schedule(void)
 {
 	struct lwp *l = rumpuser_curlwp();
+	unsigned int s = gate_shard(l);
 
 	/* Kernel threads do not count: the halt stops them itself. */
 	if (l == NULL || !(l->l_flags & LW_SYSTEM))
-		__atomic_add_fetch(&sched_inside, 1, SEQ_CST);
-	sched_take();
+		__atomic_add_fetch(&sched_gate[s].gs_inside, 1, SEQ_CST);
+	sched_take(l, s);
 }
 
 void
 rump_unschedule(void)
 {
 	struct lwp *l = rumpuser_curlwp();
+	unsigned int s;
 	int flags;
 
 	KASSERT(l != NULL);
 	flags = l->l_flags;
+	s = l->l_gate;
 	if (flags & LW_TEMP)
 		sched_leave_temp(l);
 	else
 		cpu_give(l);
 	/* Last: after this, a halt may tear the scheduler down. */
 	if (!(flags & LW_SYSTEM))
-		gate_leave();
+		gate_leave(s);
 }
 
 void
@@ -452,7 +486,7 @@ sched_drain(void)
 
 	rumpuser_mutex_enter_nowrap(sched_mtx);
 	__atomic_add_fetch(&drain_waiters, 1, SEQ_CST);
-	while (__atomic_load_n(&sched_inside, SEQ_CST) > 0)
+	while (gate_count() > 0)
 		rumpuser_cv_wait_nowrap(sched_drain_cv, sched_mtx);
 	__atomic_sub_fetch(&drain_waiters, 1, SEQ_CST);
 	rumpuser_mutex_exit(sched_mtx);

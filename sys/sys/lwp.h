@@ -27,6 +27,8 @@ struct lwp {
 	struct cpu_info *l_cpu;		/* while scheduled */
 	struct kauth_cred *l_cred;	/* own: the process's, at entry */
 	unsigned int l_refcnt;		/* switch-ins and references */
+	unsigned int l_gate;		/* own: kern_sched.c's entry count */
+	unsigned int l_lastcpu;		/* own: kern_sched.c: CPU index + 1 */
 	char l_name[16];		/* for kernel threads */
 	TAILQ_ENTRY(lwp) l_sibling;	/* p_lock: on p_lwps */
 	void *l_private;		/* kthreads: the host thread's cookie */

@@ -5,9 +5,9 @@
  * virtual CPU for the calling thread.  The backend pair releases the CPU
  * around a blocking hypercall and keeps the lwp bound to the thread.
  *
- * Locking: the free list of CPUs is protected by a host spin mutex private
- * to kern_sched.c; a cpu_info's ci_curlwp is written only by the lwp that
- * holds it.
+ * Locking: a CPU is taken by compare-and-swap on its ci_curlwp and given
+ * back by the lwp that holds it; a host mutex private to kern_sched.c is
+ * taken only to sleep for a CPU or for the halt's drain.
  */
 #ifndef _SYS_SCHED_H_
 #define _SYS_SCHED_H_
