@@ -33,8 +33,11 @@ void rump_unschedule(void);
  * rump_lwproc_rfork: create a process, a child of the current one (or of
  * the default process), with one lwp, and switch the calling thread to
  * it.  Flags: RUMP_RFFDG copies the descriptor table, RUMP_RFCFDG gives
- * an empty one; 0 shares nothing but the credentials.  Returns 0 or an
- * errno (ENOMEM, EINVAL for bad flags).
+ * an empty one; 0 shares the parent's descriptor table (both processes
+ * then see the same descriptors, and are one owner of record locks, like
+ * the threads of one process).  The credentials, umask and current and
+ * root directories are always inherited.  Returns 0 or an errno (ENOMEM,
+ * EINVAL for bad flags).
  * rump_lwproc_newlwp: create an lwp in process pid and switch to it (0,
  * ESRCH, ENOMEM).
  * rump_lwproc_switch: bind the calling thread to lwp l (NULL: unbind;

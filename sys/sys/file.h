@@ -68,6 +68,16 @@ struct file {
 	kauth_cred_t f_cred;		/* c: the opener's */
 };
 
+/* Linux x86-64 struct flock (fcntl F_GETLK, F_SETLK, F_SETLKW), 32 bytes. */
+struct flock {
+	short l_type;			/* F_RDLCK, F_WRLCK, F_UNLCK */
+	short l_whence;			/* SEEK_SET, SEEK_CUR, SEEK_END */
+	off_t l_start;
+	off_t l_len;			/* 0: to the end of the file */
+	pid_t l_pid;			/* F_GETLK: the holder */
+};
+CTASSERT(sizeof(struct flock) == 32);
+
 /* sys/vfs/kern_file.c */
 struct file *file_alloc(int type, const struct fileops *, void *data,
     int flag);			/* f_count 1; NULL: ENOMEM */

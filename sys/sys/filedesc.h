@@ -33,6 +33,7 @@ struct fdfile {
 
 struct filedesc {
 	kmutex_t fd_lock;
+	unsigned int fd_refcnt;		/* atomic: processes sharing it */
 	struct fdfile *fd_ofiles;	/* fd_lock */
 	int fd_nfiles;			/* fd_lock: slots allocated */
 	int fd_freefile;		/* fd_lock: lowest possibly free */
@@ -59,5 +60,14 @@ int fd_install(struct file *fp, int minfd, int flags, int *fdp);
 int fd_close(int fd);
 /* dup2/dup3: close newfd if open, then make it refer to oldfd's file. */
 int fd_dup2(int oldfd, int newfd, int flags);
+/* A descriptor's flags (FD_CLOEXEC): EBADF if fd is not open. */
+int fd_getflags(int fd, int *flagsp);
+int fd_setflags(int fd, int flags);
+/* Is fd (still) open on fp?  (For callers that raced with close.) */
+bool fd_refers_to(int fd, struct file *fp);
+/* The VFS component's init and fini (vfs_init.c): the proc hook, pipes,
+ * poll and record locks.  Every process has exited before the fini. */
+int fd_sys_init(void);
+void fd_sys_fini(void);
 
 #endif /* _SYS_FILEDESC_H_ */

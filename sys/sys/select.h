@@ -12,6 +12,13 @@
 
 #include <sys/types.h>
 
+/* Linux's struct pollfd (poll(2), ppoll(2)). */
+struct pollfd {
+	int fd;
+	short events;
+	short revents;
+};
+
 void selnotify(void);
 uint64_t selgen(void);
 /* Sleep until the generation differs from gen or nsec pass (UINT64_MAX:

@@ -1,0 +1,48 @@
+/*
+ * descrip_private.h: interfaces between the descriptor files of the VFS
+ * faction (kern_descrip.c, sys_descrip.c, sys_generic.c, sys_pipe.c,
+ * sys_select.c, vfs_lockf.c) that nothing else uses.
+ */
+#ifndef _VFS_DESCRIP_PRIVATE_H_
+#define _VFS_DESCRIP_PRIVATE_H_
+
+#include <sys/types.h>
+
+struct file;
+struct filedesc;
+struct vnode;
+
+/* The largest file offset; the end of a lock that runs to end of file. */
+#define OFF_MAX INT64_MAX
+
+/* kern_descrip.c: a descriptor of fp in fdp went away (close, dup2 over
+ * it, exit): drop fdp's record locks on the file and the reference. */
+void fd_file_closed(struct filedesc *fdp, struct file *fp);
+
+/*
+ * vfs_lockf.c: POSIX record locks.  A lock belongs to an owner (the
+ * descriptor table that set it, as Linux's belong to a files_struct) and
+ * records the pid that set it for F_GETLK.  Ranges are inclusive, [start,
+ * end], end OFF_MAX meaning "to the end of the file, however it grows".
+ */
+struct lf_range {
+	int lr_type;		/* F_RDLCK, F_WRLCK, F_UNLCK */
+	off_t lr_start;
+	off_t lr_end;
+	pid_t lr_pid;		/* F_GETLK: the holder */
+};
+int lf_sys_init(void);
+void lf_sys_fini(void);
+/* F_GETLK: rp becomes the first conflicting lock, or lr_type F_UNLCK. */
+int lf_getlk(struct vnode *, void *owner, struct lf_range *rp);
+/* F_SETLK / F_SETLKW (wait true): EAGAIN, EDEADLK, ENOMEM. */
+int lf_setlk(struct vnode *, void *owner, const struct lf_range *,
+    bool wait);
+/* Drop every lock that owner holds on the vnode. */
+void lf_release(struct vnode *, void *owner);
+
+/* sys_select.c */
+void sel_sys_init(void);
+void sel_sys_fini(void);
+
+#endif /* _VFS_DESCRIP_PRIVATE_H_ */
