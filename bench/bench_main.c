@@ -14,9 +14,13 @@
  *   getpid	rump_sys_getpid() against the host's getpid system call
  *		(syscall(SYS_getpid), never libc's cached value): without an
  *		lwp (a temporary one per call), with a bound lwp (after
- *		rump_lwproc_rfork), and from two threads at once.
- *   memory	resident bytes that the boot adds (from the boot samples).
- *		Peer: the resident set of the process before the boot.
+ *		rump_lwproc_rfork), and from two threads at once (the
+ *		wall time of both per call of one).
+ *   memory	resident bytes that the boot adds (from the boot samples):
+ *		all of them, and the private ones (not backed by a file:
+ *		the C library's code pages that the boot touches first are
+ *		in the first and not in the second).  Peer: the same of the
+ *		process before the boot.
  */
 
 #include <errno.h>
@@ -84,7 +88,7 @@ struct result {
 	const char *peername;
 };
 
-static struct result results[8];
+static struct result results[10];
 static int nresults;
 
 static void
@@ -142,17 +146,20 @@ static void
 bench_boot(const char *boot_once, int n)
 {
 	static double init[MAXSAMPLES], halt[MAXSAMPLES], both[MAXSAMPLES],
-	    rss0[MAXSAMPLES], drss[MAXSAMPLES], peer[MAXSAMPLES];
+	    rss0[MAXSAMPLES], drss[MAXSAMPLES], anon0[MAXSAMPLES],
+	    danon[MAXSAMPLES], peer[MAXSAMPLES];
 	char *bargv[] = { (char *)boot_once, NULL };
 	char *targv[] = { "/bin/true", NULL };
-	unsigned long long a, b, c, d;
+	unsigned long long a, b, c, d, e, f;
 	char line[256];
-	double med_init, med_both, med_peer, med_rss0, med_drss;
+	double med_init, med_both, med_peer, med_rss0, med_drss, med_anon0,
+	    med_danon;
 	int i;
 
 	for (i = 0; i < n; i++) {
 		spawn(bargv, line, sizeof(line));
-		if (sscanf(line, "%llu %llu %llu %llu", &a, &b, &c, &d) != 4) {
+		if (sscanf(line, "%llu %llu %llu %llu %llu %llu", &a, &b, &c,
+		    &d, &e, &f) != 6) {
 			fprintf(stderr, "%s: %s: bad output: %s\n", progname,
 			    boot_once, line);
 			exit(1);
@@ -162,6 +169,8 @@ bench_boot(const char *boot_once, int n)
 		both[i] = (double)(a + b);
 		rss0[i] = (double)c;
 		drss[i] = (double)d - (double)c;
+		anon0[i] = (double)e;
+		danon[i] = (double)f - (double)e;
 		peer[i] = (double)spawn(targv, line, sizeof(line));
 	}
 
@@ -186,8 +195,14 @@ bench_boot(const char *boot_once, int n)
 	    "added by the boot", quantile(drss, n, 0.1) / 1024,
 	    (med_drss = quantile(drss, n, 0.5)) / 1024,
 	    quantile(drss, n, 0.9) / 1024);
-	printf("  %-28s median %8.1f KiB\n\n", "peer: process before boot",
+	printf("  %-28s median %8.1f KiB\n", "peer: process before boot",
 	    (med_rss0 = quantile(rss0, n, 0.5)) / 1024);
+	printf("  %-28s p10 %8.1f  median %8.1f  p90 %8.1f KiB\n",
+	    "private part, added", quantile(danon, n, 0.1) / 1024,
+	    (med_danon = quantile(danon, n, 0.5)) / 1024,
+	    quantile(danon, n, 0.9) / 1024);
+	printf("  %-28s median %8.1f KiB\n\n", "peer: private, before boot",
+	    (med_anon0 = quantile(anon0, n, 0.5)) / 1024);
 
 	result_add("rump_init, first boot", "us", med_init / 1e3,
 	    med_peer / 1e3, "fork+exec true", 1000);
@@ -195,6 +210,8 @@ bench_boot(const char *boot_once, int n)
 	    "fork+exec true", 0);
 	result_add("RSS added by the boot", "KiB", med_drss / 1024,
 	    med_rss0 / 1024, "process RSS", 256);
+	result_add("private RSS added", "KiB", med_danon / 1024,
+	    med_anon0 / 1024, "process private", 256);
 }
 
 /* ---- getpid: one thread ---- */
@@ -229,7 +246,7 @@ enum mode { HOST, RUMP_TEMP, RUMP_BOUND };
 struct mt_arg {
 	enum mode mode;
 	pthread_barrier_t *start;
-	double ns;
+	uint64_t t0, t1;	/* when it started and finished calling */
 	int error;
 };
 
@@ -241,14 +258,22 @@ mt_thread(void *v)
 	if (a->mode == RUMP_BOUND && (a->error = rump_lwproc_rfork(0)) != 0)
 		return NULL;
 	pthread_barrier_wait(a->start);
-	a->ns = a->mode == HOST ? time_host(GETPID_ITERS) :
-	    time_rump(GETPID_ITERS);
+	a->t0 = now_ns();
+	if (a->mode == HOST)
+		time_host(GETPID_ITERS);
+	else
+		time_rump(GETPID_ITERS);
+	a->t1 = now_ns();
 	if (a->mode == RUMP_BOUND)
 		rump_lwproc_releaselwp();
 	return NULL;
 }
 
-/* Mean ns per call of two threads calling at once. */
+/*
+ * Two threads make GETPID_ITERS calls each at once: the wall time from
+ * the first start to the last finish, per call of one thread (so that
+ * threads that take turns instead of running side by side show).
+ */
 static double
 time_mt(enum mode mode)
 {
@@ -259,7 +284,7 @@ time_mt(enum mode mode)
 
 	pthread_barrier_init(&start, NULL, 2);
 	for (i = 0; i < 2; i++) {
-		a[i] = (struct mt_arg){ mode, &start, 0, 0 };
+		a[i] = (struct mt_arg){ mode, &start, 0, 0, 0 };
 		if ((error = pthread_create(&t[i], NULL, mt_thread, &a[i])))
 			die("pthread_create", error);
 	}
@@ -269,7 +294,8 @@ time_mt(enum mode mode)
 	for (i = 0; i < 2; i++)
 		if (a[i].error != 0)
 			die("rump_lwproc_rfork", a[i].error);
-	return (a[0].ns + a[1].ns) / 2;
+	return (double)((a[0].t1 > a[1].t1 ? a[0].t1 : a[1].t1) -
+	    (a[0].t0 < a[1].t0 ? a[0].t0 : a[1].t0)) / GETPID_ITERS;
 }
 
 static void
