@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -237,6 +238,11 @@ START_TEST(mounted_tmpfs_root_defaults_to_1777_owned_by_mounter)
 	ck_assert_int_eq(st.st_gid, 0);
 	ck_assert_int_eq(st.st_nlink, 2);
 	ck_assert_int_eq(st.st_size, 40);
+	ck_assert_int_eq(st.st_ino, 1);		/* as Linux numbers them */
+	touch("/mnt/a");
+	stat_of("/mnt/a", &st);
+	ck_assert_int_eq(st.st_ino, 2);
+	OK(rump_sys_unlink("/mnt/a"));
 	OK(rump_sys_umount2("/mnt", 0));
 	halt();
 }
@@ -288,6 +294,28 @@ START_TEST(bad_options_fail_EINVAL)
 		    good[i]) == 0, "mount -o %s: %s", good[i], strerror(errno));
 		OK(rump_sys_umount2("/mnt", 0));
 	}
+	halt();
+}
+END_TEST
+
+
+START_TEST(size_defaults_to_half_the_memory_limit_and_takes_percents)
+{
+	struct statfs sf;
+
+	boot_with("32m");
+	statfs_of("/", &sf);
+	ck_assert_int_eq(sf.f_blocks, (16 << 20) / BLK);
+	OK(mount_tmpfs("/mnt", "size=25%"));
+	statfs_of("/mnt", &sf);
+	ck_assert_int_eq(sf.f_blocks, (8 << 20) / BLK);
+	OK(rump_sys_umount2("/mnt", 0));
+	OK(mount_tmpfs("/mnt", "size=2m,nr_inodes=1k"));
+	statfs_of("/mnt", &sf);
+	ck_assert_int_eq(sf.f_blocks, 512);
+	ck_assert_int_eq(sf.f_files, 1024);
+	ck_assert_int_eq(sf.f_ffree, 1023);
+	OK(rump_sys_umount2("/mnt", 0));
 	halt();
 }
 END_TEST
@@ -782,6 +810,146 @@ START_TEST(readdir_gives_dot_dotdot_and_EINVAL_for_a_tiny_buffer)
 }
 END_TEST
 
+
+START_TEST(readdir_offsets_are_cookies_that_lseek_resumes_at)
+{
+	char buf[4096], names[64][32];
+	struct dirent64_rec *d;
+	int64_t offs[64];
+	char name[64];
+	long n, off;
+	int fd, i, k = 0;
+
+	boot();
+	OK(rump_sys_mkdir("/d", 0755));
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "/d/e%02d", i);
+		touch(name);
+	}
+	fd = OK(rump_sys_open("/d", O_RDONLY | O_DIRECTORY));
+	n = OK(rump_sys_getdents64(fd, buf, sizeof(buf)));
+	for (off = 0; off < n; off += d->d_reclen) {
+		d = (struct dirent64_rec *)(void *)(buf + off);
+		snprintf(names[k], 32, "%s", d->d_name);
+		offs[k++] = d->d_off;
+	}
+	ck_assert_int_eq(k, 22);
+	/* d_off of record 7 is where record 8 starts. */
+	ck_assert_int_eq(rump_sys_lseek(fd, offs[7], SEEK_SET), offs[7]);
+	ck_assert_int_eq(read_names(fd, 32, names + 30, 1, 1), 1);
+	ck_assert_str_eq(names[30], names[8]);
+	/* With record 8 gone, the same position gives record 9. */
+	snprintf(name, sizeof(name), "/d/%s", names[8]);
+	OK(rump_sys_unlink(name));
+	ck_assert_int_eq(rump_sys_lseek(fd, offs[7], SEEK_SET), offs[7]);
+	ck_assert_int_eq(read_names(fd, 32, names + 30, 1, 1), 1);
+	ck_assert_str_eq(names[30], names[9]);
+	OK(rump_sys_close(fd));
+	halt();
+}
+END_TEST
+
+#define NTHREADS 4
+#define NROUNDS 300
+
+static void *
+churn(void *arg)
+{
+	int id = (int)(intptr_t)arg, i, fd;
+	char name[64], buf[3000], back[3000];
+	struct stat st;
+
+	for (i = 0; i < NROUNDS; i++) {
+		snprintf(name, sizeof(name), "/mnt/t%d_%d", id, i % 17);
+		fd = rump_sys_open(name, O_CREAT | O_RDWR | O_TRUNC, 0644);
+		if (fd < 0) {
+			if (errno == ENOSPC)
+				continue;
+			return (void *)"open";
+		}
+		fill(buf, sizeof(buf), (unsigned int)(id + i));
+		if (rump_sys_write(fd, buf, sizeof(buf)) == (long)sizeof(buf)) {
+			if (rump_sys_pread(fd, back, sizeof(back), 0) !=
+			    (long)sizeof(back) || memcmp(buf, back,
+			    sizeof(buf)) != 0)
+				return (void *)"read back";
+		}
+		if (rump_sys_fstat(fd, &st) != 0)
+			return (void *)"fstat";
+		rump_sys_close(fd);
+		if (i % 3 == 0)
+			rump_sys_unlink(name);
+		if (i % 5 == 0) {
+			snprintf(name, sizeof(name), "/mnt/t%d_%d", id, i % 17);
+			char to[64];
+			snprintf(to, sizeof(to), "/mnt/r%d", id);
+			(void)rump_sys_rename(name, to);
+		}
+	}
+	return NULL;
+}
+
+static void *
+lister(void *arg)
+{
+	char buf[1024];
+	int i, fd;
+
+	(void)arg;
+	for (i = 0; i < NROUNDS / 3; i++) {
+		fd = rump_sys_open("/mnt", O_RDONLY | O_DIRECTORY);
+		if (fd < 0)
+			return (void *)"open dir";
+		while (rump_sys_getdents64(fd, buf, sizeof(buf)) > 0)
+			;
+		rump_sys_close(fd);
+	}
+	return NULL;
+}
+
+START_TEST(threads_writing_renaming_and_listing_one_directory_agree)
+{
+	pthread_t t[NTHREADS + 2];
+	struct statfs sf;
+	void *r;
+	int i;
+
+	boot();
+	OK(mount_tmpfs("/mnt", "size=128k"));
+	for (i = 0; i < NTHREADS; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, churn,
+		    (void *)(intptr_t)i), 0);
+	for (; i < NTHREADS + 2; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, lister, NULL), 0);
+	for (i = 0; i < NTHREADS + 2; i++) {
+		ck_assert_int_eq(pthread_join(t[i], &r), 0);
+		ck_assert_msg(r == NULL, "thread %d: %s", i, (char *)r);
+	}
+	/* Remove everything: every block and inode comes back. */
+	{
+		char buf[4096], name[300];
+		struct dirent64_rec *d;
+		long n, off;
+		int fd = OK(rump_sys_open("/mnt", O_RDONLY | O_DIRECTORY));
+
+		while ((n = OK(rump_sys_getdents64(fd, buf, sizeof(buf)))) > 0)
+			for (off = 0; off < n; off += d->d_reclen) {
+				d = (struct dirent64_rec *)(void *)(buf + off);
+				if (d->d_name[0] == '.')
+					continue;
+				snprintf(name, sizeof(name), "/mnt/%s",
+				    d->d_name);
+				OK(rump_sys_unlink(name));
+			}
+		OK(rump_sys_close(fd));
+	}
+	statfs_of("/mnt", &sf);
+	ck_assert_int_eq(sf.f_bfree, 32);
+	OK(rump_sys_umount2("/mnt", 0));
+	halt();
+}
+END_TEST
+
 /*
  * Renames.
  */
@@ -963,6 +1131,8 @@ tmpfs_suite(void)
 	tcase_add_test(tc, mounted_tmpfs_root_defaults_to_1777_owned_by_mounter);
 	tcase_add_test(tc, mode_uid_gid_options_set_the_root);
 	tcase_add_test(tc, bad_options_fail_EINVAL);
+	tcase_add_test(tc,
+	    size_defaults_to_half_the_memory_limit_and_takes_percents);
 	tcase_add_test(tc, unmount_frees_everything_and_busy_fails_EBUSY);
 	suite_add_tcase(s, tc);
 
@@ -996,6 +1166,9 @@ tmpfs_suite(void)
 	    readdir_gives_dot_dotdot_and_EINVAL_for_a_tiny_buffer);
 	tcase_add_test(tc, rename_of_a_directory_fixes_dotdot_and_link_counts);
 	tcase_add_test(tc, rename_within_a_directory_keeps_the_file);
+	tcase_add_test(tc, readdir_offsets_are_cookies_that_lseek_resumes_at);
+	tcase_add_test(tc,
+	    threads_writing_renaming_and_listing_one_directory_agree);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;

@@ -198,7 +198,7 @@ tmpfs_mount(struct mount *mp, const char *source __unused, const char *data,
 	mutex_init(&tm->tm_lock, MUTEX_DEFAULT, IPL_NONE);
 	tm->tm_idmask = TMPFS_IDHASH_INITIAL - 1;
 	TAILQ_INIT(&tm->tm_nodes);
-	tm->tm_nextid = 2;		/* the root is inode 2 */
+	tm->tm_nextid = 1;		/* the root is inode 1, as in Linux */
 	tm->tm_pages_max = ta.ta_pages;
 	tm->tm_inodes_max = ta.ta_inodes;
 
