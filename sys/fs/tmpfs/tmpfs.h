@@ -159,7 +159,6 @@ extern const struct vnodeops tmpfs_vnodeops;
 int tmpfs_node_alloc(struct tmpfs_mount *, enum vtype, mode_t, uid_t,
     gid_t, struct tmpfs_node **);
 void tmpfs_node_free(struct tmpfs_mount *, struct tmpfs_node *);
-struct tmpfs_node *tmpfs_node_find(struct tmpfs_mount *, uint64_t id);
 struct tmpfs_node *tmpfs_node_find_locked(struct tmpfs_mount *, uint64_t);
 bool tmpfs_mem_ok(size_t);
 int tmpfs_inode_reserve(struct tmpfs_mount *);

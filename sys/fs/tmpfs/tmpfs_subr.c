@@ -19,8 +19,6 @@
 
 #include "tmpfs.h"
 
-#define TMPFS_IDHASH_MIN 64
-
 static uint64_t
 tmpfs_idhash(uint64_t id)
 {
@@ -78,17 +76,6 @@ tmpfs_node_find_locked(struct tmpfs_mount *tm, uint64_t id)
 		if (tn->tn_id == id)
 			return tn;
 	return NULL;
-}
-
-struct tmpfs_node *
-tmpfs_node_find(struct tmpfs_mount *tm, uint64_t id)
-{
-	struct tmpfs_node *tn;
-
-	mutex_enter(&tm->tm_lock);
-	tn = tmpfs_node_find_locked(tm, id);
-	mutex_exit(&tm->tm_lock);
-	return tn;
 }
 
 /*
