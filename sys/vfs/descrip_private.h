@@ -18,12 +18,17 @@ struct vnode;
 /* kern_descrip.c: a descriptor of fp in fdp went away (close, dup2 over
  * it, exit): drop fdp's record locks on the file and the reference. */
 void fd_file_closed(struct filedesc *fdp, struct file *fp);
+/* Where the record locks of fp's object hang (a vnode's v_lockf, a
+ * pipe's), or NULL for a file that cannot be locked. */
+void **file_lockf_head(struct file *fp);
 
 /*
- * vfs_lockf.c: POSIX record locks.  A lock belongs to an owner (the
- * descriptor table that set it, as Linux's belong to a files_struct) and
- * records the pid that set it for F_GETLK.  Ranges are inclusive, [start,
- * end], end OFF_MAX meaning "to the end of the file, however it grows".
+ * vfs_lockf.c: POSIX record locks of one object (a vnode, a pipe), whose
+ * lock state hangs at *headp (NULL: no locks).  A lock belongs to an
+ * owner (the descriptor table that set it, as Linux's belong to a
+ * files_struct) and records the pid that set it for F_GETLK.  Ranges are
+ * inclusive, [start, end], end OFF_MAX meaning "to the end of the file,
+ * however it grows".
  */
 struct lf_range {
 	int lr_type;		/* F_RDLCK, F_WRLCK, F_UNLCK */
@@ -34,12 +39,15 @@ struct lf_range {
 int lf_sys_init(void);
 void lf_sys_fini(void);
 /* F_GETLK: rp becomes the first conflicting lock, or lr_type F_UNLCK. */
-int lf_getlk(struct vnode *, void *owner, struct lf_range *rp);
-/* F_SETLK / F_SETLKW (wait true): EAGAIN, EDEADLK, ENOMEM. */
-int lf_setlk(struct vnode *, void *owner, const struct lf_range *,
+int lf_getlk(void **headp, void *owner, struct lf_range *rp);
+/* F_SETLK / F_SETLKW (wait true): EAGAIN, EDEADLK, ENOLCK. */
+int lf_setlk(void **headp, void *owner, const struct lf_range *,
     bool wait);
-/* Drop every lock that owner holds on the vnode. */
-void lf_release(struct vnode *, void *owner);
+/* Drop every lock that owner holds on the object. */
+void lf_release(void **headp, void *owner);
+
+/* sys_pipe.c: the lock state of a pipe (fp is either end). */
+void **pipe_lockf_head(struct file *fp);
 
 /* sys_select.c */
 void sel_sys_init(void);

@@ -193,14 +193,31 @@ fdtab_release(struct filedesc *fdp)
 	fdtab_free(fdp);
 }
 
+void **
+file_lockf_head(struct file *fp)
+{
+	struct vnode *vp;
+
+	switch (fp->f_type) {
+	case DTYPE_VNODE:
+		vp = fp->f_data;
+		return &vp->v_lockf;
+	case DTYPE_PIPE:
+		return pipe_lockf_head(fp);
+	default:
+		return NULL;
+	}
+}
+
 void
 fd_file_closed(struct filedesc *fdp, struct file *fp)
 {
+	void **headp;
 
 	/* POSIX: closing any descriptor of a file drops the owner's record
 	 * locks on it. */
-	if (fp->f_type == DTYPE_VNODE && fp->f_data != NULL)
-		lf_release(fp->f_data, fdp);
+	if ((headp = file_lockf_head(fp)) != NULL)
+		lf_release(headp, fdp);
 	file_release(fp);
 }
 

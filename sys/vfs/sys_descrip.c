@@ -143,10 +143,13 @@ flock_to_range(struct file *fp, const struct flock *fl, struct lf_range *r)
 		mutex_exit(&fp->f_lock);
 		break;
 	case SEEK_END:
-		error = vn_getattr(fp->f_data, &va, fp->f_cred);
-		if (error)
-			return error;
-		base = va.va_size;
+		base = 0;		/* a pipe's size */
+		if (fp->f_type == DTYPE_VNODE) {
+			error = vn_getattr(fp->f_data, &va, fp->f_cred);
+			if (error)
+				return error;
+			base = va.va_size;
+		}
 		break;
 	default:
 		return EINVAL;
@@ -176,7 +179,7 @@ flock_to_range(struct file *fp, const struct flock *fl, struct lf_range *r)
 }
 
 static int
-fcntl_getlk(struct file *fp, void *ufl)
+fcntl_getlk(struct file *fp, void **headp, void *ufl)
 {
 	struct flock fl;
 	struct lf_range r;
@@ -188,7 +191,7 @@ fcntl_getlk(struct file *fp, void *ufl)
 		return EINVAL;
 	if ((error = flock_to_range(fp, &fl, &r)) != 0)
 		return error;
-	if ((error = lf_getlk(fp->f_data, fd_table(NULL), &r)) != 0)
+	if ((error = lf_getlk(headp, fd_table(NULL), &r)) != 0)
 		return error;
 	fl.l_type = (short)r.lr_type;
 	if (r.lr_type != F_UNLCK) {
@@ -201,7 +204,7 @@ fcntl_getlk(struct file *fp, void *ufl)
 }
 
 static int
-fcntl_setlk(int fd, struct file *fp, void *ufl, bool wait)
+fcntl_setlk(int fd, struct file *fp, void **headp, void *ufl, bool wait)
 {
 	struct filedesc *fdp = fd_table(NULL);
 	struct flock fl;
@@ -210,28 +213,21 @@ fcntl_setlk(int fd, struct file *fp, void *ufl, bool wait)
 
 	if ((error = copyin(ufl, &fl, sizeof(fl))) != 0)
 		return error;
-	switch (fl.l_type) {
-	case F_RDLCK:
-		if (!(fp->f_flag & FREAD))
-			return EBADF;
-		break;
-	case F_WRLCK:
-		if (!(fp->f_flag & FWRITE))
-			return EBADF;
-		break;
-	case F_UNLCK:
-		break;
-	default:
+	/* Linux: the type and range first, then the access mode. */
+	if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK &&
+	    fl.l_type != F_UNLCK)
 		return EINVAL;
-	}
 	if ((error = flock_to_range(fp, &fl, &r)) != 0)
 		return error;
-	error = lf_setlk(fp->f_data, fdp, &r, wait);
+	if ((fl.l_type == F_RDLCK && !(fp->f_flag & FREAD)) ||
+	    (fl.l_type == F_WRLCK && !(fp->f_flag & FWRITE)))
+		return EBADF;
+	error = lf_setlk(headp, fdp, &r, wait);
 	/* A close of fd that raced with us has already dropped our locks:
 	 * do not leave this one behind it. */
 	if (error == 0 && r.lr_type != F_UNLCK && !fd_refers_to(fd, fp)) {
 		r.lr_type = F_UNLCK;
-		(void)lf_setlk(fp->f_data, fdp, &r, false);
+		(void)lf_setlk(headp, fdp, &r, false);
 	}
 	return error;
 }
@@ -243,6 +239,7 @@ sys_fcntl(struct lwp *l __unused, const struct sys_fcntl_args *uap,
 	int fd = SCARG(uap, fd), cmd = SCARG(uap, cmd), flags, nfd, error;
 	unsigned long arg = SCARG(uap, arg);
 	struct file *fp;
+	void **headp;
 
 	if ((error = fd_getfile(fd, &fp)) != 0)
 		return error;
@@ -281,14 +278,15 @@ sys_fcntl(struct lwp *l __unused, const struct sys_fcntl_args *uap,
 	case F_GETLK:
 	case F_SETLK:
 	case F_SETLKW:
-		if (fp->f_type != DTYPE_VNODE) {
+		if ((headp = file_lockf_head(fp)) == NULL) {
 			error = EINVAL;
 			break;
 		}
 		if (cmd == F_GETLK)
-			error = fcntl_getlk(fp, (void *)arg);
+			error = fcntl_getlk(fp, headp, (void *)arg);
 		else
-			error = fcntl_setlk(fd, fp, (void *)arg, cmd == F_SETLKW);
+			error = fcntl_setlk(fd, fp, headp, (void *)arg,
+			    cmd == F_SETLKW);
 		break;
 	default:
 		error = EINVAL;

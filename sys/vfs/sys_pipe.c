@@ -39,6 +39,8 @@
 #include <sys/time.h>
 #include <sys/uio.h>
 
+#include "descrip_private.h"
+
 #define PIPE_SIZE (64 * 1024)	/* Linux's default pipe capacity */
 #define PIPE_BUF 4096		/* atomic writes up to this size */
 #define FIONREAD 0x541B
@@ -54,6 +56,7 @@ struct pipe {
 	int pipe_writers;		/* pipe_lock: open write ends */
 	bool pipe_rbusy;		/* pipe_lock: a reader is copying */
 	bool pipe_wbusy;		/* pipe_lock: a writer is copying */
+	void *pipe_lockf;		/* vfs_lockf.c: record locks */
 	uint64_t pipe_ino;		/* c: for fstat */
 	struct timespec pipe_time;	/* c: creation, for fstat */
 };
@@ -104,6 +107,7 @@ pipe_free(struct pipe *pp)
 {
 
 	KASSERT(pp->pipe_readers == 0 && pp->pipe_writers == 0);
+	KASSERT(pp->pipe_lockf == NULL);
 	cv_destroy(&pp->pipe_rcv);
 	cv_destroy(&pp->pipe_wcv);
 	mutex_destroy(&pp->pipe_lock);
@@ -305,6 +309,15 @@ pipe_seek(struct file *fp __unused, off_t off __unused, int whence __unused,
 {
 
 	return ESPIPE;
+}
+
+void **
+pipe_lockf_head(struct file *fp)
+{
+	struct pipe *pp = fp->f_data;
+
+	KASSERT(fp->f_ops == &pipeops);
+	return &pp->pipe_lockf;
 }
 
 /* Make the two files of a new pipe: *rfpp reads, *wfpp writes. */

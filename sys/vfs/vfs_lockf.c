@@ -2,7 +2,8 @@
  * vfs_lockf.c: POSIX advisory record locks (fcntl F_GETLK, F_SETLK,
  * F_SETLKW).
  *
- * Each vnode with locks has a struct lockf_state in v_lockf: a list of
+ * Each vnode with locks has a struct lockf_state in v_lockf (a pipe has
+ * its own field; the engine only sees a pointer to it): a list of
  * byte ranges, each read- or write-locked by an owner (a descriptor
  * table: the processes that share one are one owner, as the threads of
  * a Linux process are).  An owner's own locks never overlap: setting a
@@ -137,16 +138,17 @@ lf_deadlock(void *owner, void *blocker)
 	return false;
 }
 
-/* Free vp's state once it holds nothing and nobody waits on it. */
+/* Take the state off its object once it holds nothing and nobody waits
+ * on it; the caller frees it. */
 static struct lockf_state *
-lf_state_unused(struct vnode *vp)
+lf_state_unused(void **headp)
 {
-	struct lockf_state *ls = vp->v_lockf;
+	struct lockf_state *ls = *headp;
 
 	KASSERT(mutex_owned(&lf_lock));
 	if (ls == NULL || !TAILQ_EMPTY(&ls->ls_locks) || ls->ls_waiters > 0)
 		return NULL;
-	atomic_store_relaxed(&vp->v_lockf, NULL);
+	atomic_store_relaxed(headp, NULL);
 	return ls;
 }
 
@@ -211,13 +213,13 @@ lf_insert(struct lockf_state *ls, struct lockf *nlf)
 }
 
 int
-lf_getlk(struct vnode *vp, void *owner, struct lf_range *r)
+lf_getlk(void **headp, void *owner, struct lf_range *r)
 {
 	struct lockf_state *ls;
 	struct lockf *lf = NULL;
 
 	mutex_enter(&lf_lock);
-	if ((ls = vp->v_lockf) != NULL)
+	if ((ls = *headp) != NULL)
 		lf = lf_conflict(ls, owner, r);
 	if (lf != NULL) {
 		r->lr_type = lf->lf_type;
@@ -233,9 +235,9 @@ lf_getlk(struct vnode *vp, void *owner, struct lf_range *r)
 
 /* Sleep until the locks change; 0, or EDEADLK without sleeping. */
 static int
-lf_wait(struct vnode *vp, void *owner, void *blocker)
+lf_wait(void **headp, void *owner, void *blocker)
 {
-	struct lockf_state *ls = vp->v_lockf;
+	struct lockf_state *ls = *headp;
 	struct lf_waiter w;
 
 	KASSERT(mutex_owned(&lf_lock));
@@ -246,15 +248,14 @@ lf_wait(struct vnode *vp, void *owner, void *blocker)
 	TAILQ_INSERT_TAIL(&lf_waiters, &w, w_entry);
 	ls->ls_waiters++;
 	cv_wait(&lf_cv, &lf_lock);
-	KASSERT(vp->v_lockf == ls);
+	KASSERT(*headp == ls);
 	ls->ls_waiters--;
 	TAILQ_REMOVE(&lf_waiters, &w, w_entry);
 	return 0;
 }
 
 int
-lf_setlk(struct vnode *vp, void *owner, const struct lf_range *r,
-    bool wait)
+lf_setlk(void **headp, void *owner, const struct lf_range *r, bool wait)
 {
 	struct lockf_state *ls, *nls, *freels = NULL;
 	struct lockf *lf, *nlf, *spare;
@@ -271,24 +272,24 @@ lf_setlk(struct vnode *vp, void *owner, const struct lf_range *r,
 	}
 
 	mutex_enter(&lf_lock);
-	while (r->lr_type != F_UNLCK && (ls = vp->v_lockf) != NULL &&
+	while (r->lr_type != F_UNLCK && (ls = *headp) != NULL &&
 	    (lf = lf_conflict(ls, owner, r)) != NULL) {
 		if (!wait) {
 			error = EAGAIN;
 			break;
 		}
-		if ((error = lf_wait(vp, owner, lf->lf_owner)) != 0)
+		if ((error = lf_wait(headp, owner, lf->lf_owner)) != 0)
 			break;
 	}
 	if (error)
 		goto unlock;
-	if ((ls = vp->v_lockf) == NULL) {
+	if ((ls = *headp) == NULL) {
 		if (r->lr_type == F_UNLCK)
 			goto unlock;
 		TAILQ_INIT(&nls->ls_locks);
 		ls = nls;
 		nls = NULL;
-		atomic_store_relaxed(&vp->v_lockf, ls);
+		atomic_store_relaxed(headp, ls);
 	}
 	lf_clear(ls, owner, r->lr_start, r->lr_end, &spare);
 	if (r->lr_type != F_UNLCK) {
@@ -303,7 +304,7 @@ lf_setlk(struct vnode *vp, void *owner, const struct lf_range *r,
 	/* An unlock or a downgrade may let waiters in. */
 	cv_broadcast(&lf_cv);
  unlock:
-	freels = lf_state_unused(vp);
+	freels = lf_state_unused(headp);
 	mutex_exit(&lf_lock);
  out:
 	if (freels != NULL)
@@ -318,16 +319,16 @@ lf_setlk(struct vnode *vp, void *owner, const struct lf_range *r,
 }
 
 void
-lf_release(struct vnode *vp, void *owner)
+lf_release(void **headp, void *owner)
 {
 	struct lockf_state *ls, *freels = NULL;
 	struct lockf *lf, *next;
 	bool changed = false;
 
-	if (atomic_load_relaxed(&vp->v_lockf) == NULL)
+	if (atomic_load_relaxed(headp) == NULL)
 		return;
 	mutex_enter(&lf_lock);
-	if ((ls = vp->v_lockf) != NULL) {
+	if ((ls = *headp) != NULL) {
 		TAILQ_FOREACH_SAFE(lf, &ls->ls_locks, lf_entry, next) {
 			if (lf->lf_owner != owner)
 				continue;
@@ -337,7 +338,7 @@ lf_release(struct vnode *vp, void *owner)
 		}
 		if (changed)
 			cv_broadcast(&lf_cv);
-		freels = lf_state_unused(vp);
+		freels = lf_state_unused(headp);
 	}
 	mutex_exit(&lf_lock);
 	if (freels != NULL)

@@ -790,9 +790,12 @@ START_TEST(readv_writev_on_pipes)
 	ck_assert_fails(rump_sys_readv(fds[1], rv, 1), EBADF);
 	ck_assert_fails(rump_sys_preadv(fds[0], rv, 1, 0), ESPIPE);
 	ck_assert_fails(rump_sys_pwritev(fds[1], wv, 1, -5), EINVAL);
-	/* A fault after some bytes moved returns the count. */
-	rv[1].iov_base = BADPTR;
-	ck_assert_int_eq(rump_sys_readv(fds[0], rv, 2), 3);
+	/* A fault before anything moved: EFAULT, nothing consumed. */
+	rv[0].iov_base = BADPTR;
+	ck_assert_fails(rump_sys_readv(fds[0], rv, 2), EFAULT);
+	ck_assert_fails(rump_sys_read(fds[0], BADPTR, 10), EFAULT);
+	ck_assert_int_eq(rump_sys_ioctl(fds[0], FIONREAD, &i), 0);
+	ck_assert_int_eq(i, 1024);
 	halt();
 }
 END_TEST
@@ -949,6 +952,8 @@ START_TEST(lock_conflict_getlk_and_errors)
 	ck_assert_fails(rump_sys_fcntl(lp.fd2, F_GETLK, &fl), EINVAL);
 	rfd = rump_sys_open("/lk", O_RDONLY);
 	ck_assert_fails(lk(rfd, F_SETLK, F_WRLCK, 0, 1), EBADF);
+	/* Linux checks the range before the access mode. */
+	ck_assert_fails(lk(rfd, F_SETLK, F_WRLCK, -1, 1), EINVAL);
 	ck_assert_fails(lk(99, F_SETLK, F_WRLCK, 0, 1), EBADF);
 	/* A negative length locks backwards: [5, 10) here. */
 	ck_assert_int_eq(lk(lp.fd2, F_SETLK, F_UNLCK, 0, 0), 0);
@@ -960,6 +965,80 @@ START_TEST(lock_conflict_getlk_and_errors)
 	ck_assert_int_eq(getlk(lp.fd1, F_RDLCK, 0, 0, &fl), F_WRLCK);
 	ck_assert_int_eq(fl.l_start, 5);
 	ck_assert_int_eq(fl.l_len, 5);
+	halt();
+}
+END_TEST
+
+START_TEST(lock_whence_and_shared_table_is_one_owner)
+{
+	struct lockpair lp;
+	struct flock fl;
+	struct lwp *sharer;
+
+	boot();
+	lockpair_setup(&lp);
+	/* SEEK_END: the last two bytes of the 10-byte file. */
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_END;
+	fl.l_start = -2;
+	fl.l_len = 2;
+	ck_assert_int_eq(rump_sys_fcntl(lp.fd1, F_SETLK, &fl), 0);
+	/* SEEK_CUR from offset 3, to the end of the file. */
+	ck_assert_int_eq(rump_sys_lseek(lp.fd1, 3, SEEK_SET), 3);
+	fl.l_type = F_RDLCK;
+	fl.l_whence = SEEK_CUR;
+	fl.l_start = 0;
+	fl.l_len = 3;
+	ck_assert_int_eq(rump_sys_fcntl(lp.fd1, F_SETLK, &fl), 0);
+	fl.l_whence = 7;
+	ck_assert_fails(rump_sys_fcntl(lp.fd1, F_SETLK, &fl), EINVAL);
+	rump_lwproc_switch(lp.p2);
+	ck_assert_int_eq(getlk(lp.fd2, F_WRLCK, 0, 0, &fl), F_RDLCK);
+	ck_assert_int_eq(fl.l_start, 3);
+	ck_assert_int_eq(fl.l_len, 3);
+	ck_assert_int_eq(getlk(lp.fd2, F_RDLCK, 0, 0, &fl), F_WRLCK);
+	ck_assert_int_eq(fl.l_start, 8);
+	ck_assert_int_eq(fl.l_len, 2);
+	/* A process that shares p1's table (rfork 0) is the same owner. */
+	rump_lwproc_switch(lp.p1);
+	ck_assert_int_eq(rump_lwproc_rfork(0), 0);
+	sharer = rump_lwproc_curlwp();
+	ck_assert_int_eq(getlk(lp.fd1, F_WRLCK, 0, 0, &fl), F_UNLCK);
+	ck_assert_int_eq(lk(lp.fd1, F_SETLK, F_WRLCK, 0, 0), 0);
+	rump_lwproc_switch(lp.p2);
+	ck_assert_int_eq(getlk(lp.fd2, F_RDLCK, 5, 1, &fl), F_WRLCK);
+	ck_assert_int_eq(fl.l_start, 0);
+	ck_assert_int_eq(fl.l_len, 0);
+	/* The sharer's exit leaves the table, and the locks, to p1. */
+	rump_lwproc_switch(sharer);
+	rump_lwproc_releaselwp();
+	rump_lwproc_switch(lp.p2);
+	ck_assert_fails(lk(lp.fd2, F_SETLK, F_RDLCK, 5, 1), EAGAIN);
+	halt();
+}
+END_TEST
+
+START_TEST(lock_on_a_pipe)
+{
+	struct lwp *p1, *p2;
+	struct flock fl;
+	int fds[2];
+
+	boot();
+	ck_assert_int_eq(rump_lwproc_rfork(RUMP_RFCFDG), 0);
+	p1 = rump_lwproc_curlwp();
+	make_pipe(fds, 0);
+	ck_assert_int_eq(lk(fds[1], F_SETLK, F_WRLCK, 0, 10), 0);
+	ck_assert_fails(lk(fds[1], F_SETLK, F_RDLCK, 0, 10), EBADF);
+	/* A copy of the table is another owner; both ends are one file. */
+	ck_assert_int_eq(rump_lwproc_rfork(RUMP_RFFDG), 0);
+	p2 = rump_lwproc_curlwp();
+	ck_assert_fails(lk(fds[0], F_SETLK, F_RDLCK, 5, 1), EAGAIN);
+	ck_assert_int_eq(getlk(fds[0], F_RDLCK, 0, 0, &fl), F_WRLCK);
+	rump_lwproc_switch(p1);
+	ck_assert_int_eq(rump_sys_close(fds[0]), 0);	/* drops p1's lock */
+	rump_lwproc_switch(p2);
+	ck_assert_int_eq(lk(fds[0], F_SETLK, F_RDLCK, 5, 1), 0);
 	halt();
 }
 END_TEST
@@ -1129,6 +1208,8 @@ fd_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, lock_conflict_getlk_and_errors);
 	tcase_add_test(tc, lock_ranges_split_and_merge);
+	tcase_add_test(tc, lock_whence_and_shared_table_is_one_owner);
+	tcase_add_test(tc, lock_on_a_pipe);
 	tcase_add_test(tc, lock_released_by_closing_another_descriptor);
 	tcase_add_test(tc, setlkw_woken_by_unlock_and_EDEADLK);
 	suite_add_tcase(s, tc);
