@@ -19,7 +19,8 @@
  * Environment: T_DIFF_SEEDS=N seeds (default 4), T_DIFF_SEED=S the first
  * (default 1), T_DIFF_STEPS=N steps per seed (default 2500),
  * T_DIFF_VERBOSE=1 prints every step, T_DIFF_SELF=1 runs the host
- * against itself (a check of the test).
+ * against itself (a check of the test), T_DIFF_KEEPGOING=1 goes on past
+ * calls that fail on both sides with different errnos.
  */
 
 #ifndef _GNU_SOURCE
@@ -71,6 +72,10 @@ static int strict, verbose;
 /* T_DIFF_SELF=1: both sides are the host (two directories), which checks
  * the test itself: the same seed must give the same results twice. */
 static int selfcheck;
+/* T_DIFF_KEEPGOING=1: a call that fails on both sides with different
+ * errnos is reported and the run goes on (the trees are still alike);
+ * the seed fails at the end.  Finds more than one difference per seed. */
+static int keepgoing, nmismatch;
 #define ISHOST(side) ((side) == HOST || selfcheck)
 static char history[HISTORY][256];
 static int nhist;
@@ -228,6 +233,7 @@ listing(int side, const char *p, struct result *r)
 		return;
 	}
 	r->ret = 0;
+	r->err = 0;
 	for (;;) {
 		len = c_getdents(side, fd, buf, sizeof(buf));
 		if (len <= 0) {
@@ -620,6 +626,14 @@ mismatch(unsigned seed, int step, const struct op *o, const struct result *hr,
 	int i, first = nhist > HISTORY ? nhist - HISTORY : 0;
 
 	describe(o, desc, sizeof(desc));
+	if (keepgoing && hr->ret < 0 && rr->ret < 0) {
+		/* Both failed: the trees are still the same; go on. */
+		fprintf(stderr, "t_diff: seed %u step %d: %s: host %s, rump "
+		    "%s\n", seed, step, desc, strerror(hr->err),
+		    strerror(rr->err));
+		nmismatch++;
+		return;
+	}
 	fprintf(stderr, "t_diff: seed %u step %d: %s: %s\n", seed, step, desc,
 	    what);
 	fprintf(stderr, "  host: ret %ld errno %d (%s) data \"%.*s\"\n",
@@ -702,6 +716,8 @@ diff_seed(unsigned seed, int steps)
 	    "side's permission rules must be root's, like the rump side's)");
 	strict = env_uint("T_DIFF_STRICT", 0) != 0;
 	verbose = env_uint("T_DIFF_VERBOSE", 0) != 0;
+	keepgoing = env_uint("T_DIFF_KEEPGOING", 0) != 0;
+	nmismatch = 0;
 	rng = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)seed * 0x100000001b3ULL);
 	nhist = 0;
 	snprintf(prefix[HOST], sizeof(prefix[HOST]), "/dev/shm/t_diff.%d.%u",
@@ -787,6 +803,8 @@ diff_seed(unsigned seed, int steps)
 	rm_host_tree(prefix[HOST]);
 	if (selfcheck)
 		rm_host_tree(prefix[RUMP]);
+	ck_assert_msg(nmismatch == 0, "seed %u: %d calls failed with "
+	    "different errnos", seed, nmismatch);
 }
 
 START_TEST(random_calls_agree_with_the_host)

@@ -164,6 +164,32 @@ VTEST(rename, rename_missing_source_or_target_dir_fails_ENOENT)
 	ck_assert_fails(rump_sys_rename("/f", ""), ENOENT);
 }
 
+VTEST(rename, rename_resolves_both_parents_before_the_source_name)
+{
+
+	vt_mkfile("/f", 0644, NULL);
+	/* The target's parent path fails first: ENOTDIR, not ENOENT. */
+	ck_assert_fails(rump_sys_rename("/missing", "/f/x"), ENOTDIR);
+	ck_assert_fails(rump_sys_rename("/missing", "/nodir/x"), ENOENT);
+	ck_assert_fails(rump_sys_renameat2(AT_FDCWD, "/missing", AT_FDCWD,
+	    "/f/x", RENAME_NOREPLACE), ENOTDIR);
+	vt_symlink("loop", "/loop");
+	ck_assert_fails(rump_sys_rename("/missing", "/loop/x"), ELOOP);
+}
+
+VTEST(rename, renameat2_noreplace_checks_EEXIST_before_trailing_slash)
+{
+
+	vt_mkfile("/f", 0644, NULL);
+	vt_mkfile("/g", 0644, NULL);
+	ck_assert_fails(rump_sys_renameat2(AT_FDCWD, "/f/", AT_FDCWD, "/g",
+	    RENAME_NOREPLACE), EEXIST);
+	ck_assert_fails(rump_sys_renameat2(AT_FDCWD, "/f", AT_FDCWD, "/g/",
+	    RENAME_NOREPLACE), EEXIST);
+	ck_assert_fails(rump_sys_renameat2(AT_FDCWD, "/f/", AT_FDCWD, "/g",
+	    0), ENOTDIR);
+}
+
 VTEST(rename, rename_of_dot_or_dotdot_fails_EBUSY)
 {
 

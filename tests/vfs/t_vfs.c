@@ -113,6 +113,36 @@ VTEST(open, open_creat_with_trailing_slash_fails_EISDIR)
 	ck_assert(!vt_exists("/new"));
 }
 
+VTEST(open, open_creat_with_trailing_slash_on_existing_file_fails_EISDIR)
+{
+
+	vt_mkfile("/f", 0644, NULL);
+	ck_assert_fails(rump_sys_open("/f/", O_RDWR | O_CREAT, 0644), EISDIR);
+	ck_assert_fails(rump_sys_open("/f/", O_RDONLY | O_CREAT | O_EXCL,
+	    0644), EISDIR);
+	/* Even when the name is a symbolic link loop. */
+	vt_symlink("loop", "/loop");
+	ck_assert_fails(rump_sys_open("/loop/", O_WRONLY | O_CREAT, 0644),
+	    EISDIR);
+}
+
+VTEST(open, open_creat_with_O_DIRECTORY_fails_EINVAL)
+{
+
+	/* Linux 6.4 and later: O_CREAT | O_DIRECTORY is refused outright. */
+	vt_mkdir("/d", 0755);
+	vt_mkfile("/f", 0644, NULL);
+	ck_assert_fails(rump_sys_open("/new", O_RDONLY | O_CREAT | O_DIRECTORY,
+	    0644), EINVAL);
+	ck_assert_fails(rump_sys_open("/d", O_RDONLY | O_CREAT | O_DIRECTORY,
+	    0644), EINVAL);
+	ck_assert_fails(rump_sys_open("/f", O_RDWR | O_CREAT | O_DIRECTORY,
+	    0644), EINVAL);
+	ck_assert_fails(rump_sys_open("/nodir/x", O_RDONLY | O_CREAT |
+	    O_DIRECTORY, 0644), EINVAL);
+	ck_assert(!vt_exists("/new"));
+}
+
 VTEST(open, open_existing_dir_with_creat_fails_EISDIR)
 {
 
@@ -590,6 +620,17 @@ VTEST(dir, mkdir_with_trailing_slash_works)
 	ck_assert(S_ISDIR(vt_stat("/d/e").st_mode));
 }
 
+VTEST(dir, mkdir_or_symlink_on_existing_name_with_slash_fails_EEXIST)
+{
+
+	vt_mkfile("/f", 0644, NULL);
+	vt_mkdir("/d", 0755);
+	ck_assert_fails(rump_sys_mkdir("/f/", 0755), EEXIST);
+	ck_assert_fails(rump_sys_mkdir("/d/", 0755), EEXIST);
+	ck_assert_fails(rump_sys_symlink("t", "/f/"), EEXIST);
+	ck_assert_fails(rump_sys_mknod("/f/", S_IFIFO | 0644, 0), EEXIST);
+}
+
 VTEST(dir, mkdir_in_missing_parent_fails_ENOENT_under_file_ENOTDIR)
 {
 
@@ -973,6 +1014,21 @@ VTEST(link, link_onto_existing_name_fails_EEXIST)
 	ck_assert_int_eq(vt_stat("/f").st_nlink, 1);
 }
 
+VTEST(link, link_checks_the_new_name_before_refusing_a_directory)
+{
+
+	vt_mkdir("/d", 0755);
+	vt_mkfile("/f", 0644, NULL);
+	ck_assert_fails(rump_sys_link("/d", "/f"), EEXIST);
+	ck_assert_fails(rump_sys_link("/d", "/d"), EEXIST);
+	ck_assert_fails(rump_sys_link("/d", "/nodir/x"), ENOENT);
+	ck_assert_fails(rump_sys_link("/d", "/f/x"), ENOTDIR);
+	ck_assert_fails(rump_sys_link("/d", "/x"), EPERM);
+	ck_assert_fails(rump_sys_link("/f", "/f/"), EEXIST);
+	ck_assert_fails(rump_sys_link("/f", "/d/"), EEXIST);
+	ck_assert_fails(rump_sys_link("/f", "/new/"), ENOENT);
+}
+
 VTEST(link, link_of_directory_fails_EPERM)
 {
 
@@ -1335,6 +1391,19 @@ VTEST(io, ftruncate_of_read_only_descriptor_fails_EINVAL)
 	ck_assert_int_eq(vt_stat("/f").st_size, 10);
 }
 
+VTEST(io, ftruncate_on_append_descriptor_works)
+{
+	struct stat st;
+	int fd;
+
+	vt_mkfile("/f", 0644, "0123456789");
+	fd = ck_nonneg(rump_sys_open("/f", O_WRONLY | O_APPEND));
+	ck_assert_ok(rump_sys_ftruncate(fd, 3));
+	ck_assert_ok(rump_sys_fstat(fd, &st));
+	ck_assert_int_eq(st.st_size, 3);
+	ck_assert_ok(rump_sys_close(fd));
+}
+
 VTEST(io, truncate_negative_length_fails_EINVAL)
 {
 	int fd;
@@ -1438,6 +1507,20 @@ VTEST(io, lseek_whence_rules)
 	ck_assert_fails(rump_sys_lseek(fd, 0, 77), EINVAL);
 	ck_assert_int_eq(rump_sys_lseek(fd, 0, SEEK_CUR), 100);
 	ck_assert_fails(rump_sys_lseek(-1, 0, SEEK_SET), EBADF);
+	ck_assert_ok(rump_sys_close(fd));
+}
+
+VTEST(io, lseek_on_tmpfs_directory_allows_only_set_and_cur)
+{
+	int fd;
+
+	vt_mkdir("/d", 0755);
+	fd = ck_nonneg(rump_sys_open("/d", O_RDONLY | O_DIRECTORY));
+	ck_assert_fails(rump_sys_lseek(fd, 0, SEEK_END), EINVAL);
+	ck_assert_fails(rump_sys_lseek(fd, 10, SEEK_END), EINVAL);
+	ck_assert_int_eq(rump_sys_lseek(fd, 0, SEEK_SET), 0);
+	ck_assert_int_eq(rump_sys_lseek(fd, 0, SEEK_CUR), 0);
+	ck_assert_fails(rump_sys_lseek(fd, -1, SEEK_SET), EINVAL);
 	ck_assert_ok(rump_sys_close(fd));
 }
 
