@@ -242,8 +242,13 @@ lookup_finish(struct nameidata *nd, struct vnode *dvp, bool dvplocked,
 			vrele(dvp);
 			return ENOENT;
 		}
-	} else if (nd->ni_trailing_slash && vp->v_type != VDIR) {
-		/* "file/" (a symbolic link was followed already). */
+	} else if (nd->ni_trailing_slash && vp->v_type != VDIR &&
+	    (nd->ni_op == LOOKUP || nd->ni_op == DELETE)) {
+		/*
+		 * "file/" (a symbolic link was followed already).  Creating
+		 * and renaming callers give their own errors (EEXIST, EISDIR,
+		 * ENOTDIR), in Linux's order.
+		 */
 		if (dvplocked)
 			vn_unlock(dvp);
 		vrele(dvp);
@@ -272,6 +277,21 @@ lookup_finish(struct nameidata *nd, struct vnode *dvp, bool dvplocked,
 		nd->ni_state |= NI_VP_LOCKED;
 	}
 	return 0;
+}
+
+/*
+ * Is a symbolic link as the last component followed?  With FOLLOW, and
+ * for a plain lookup also when the path ends in "/"; but never when a
+ * create has a trailing slash (Linux answers EISDIR or EEXIST first).
+ */
+static bool
+lookup_follow_last(const struct nameidata *nd)
+{
+
+	if (nd->ni_trailing_slash)
+		return nd->ni_op == LOOKUP ||
+		    (nd->ni_op != CREATE && (nd->ni_flags & FOLLOW));
+	return (nd->ni_flags & FOLLOW) != 0;
 }
 
 int
@@ -397,9 +417,7 @@ namei(struct nameidata *nd)
 		}
 		lookup_cross_down(&vp);
 
-		if (vp->v_type == VLNK && (!last ||
-		    (nd->ni_flags & FOLLOW) ||
-		    (nd->ni_trailing_slash && nd->ni_op == LOOKUP))) {
+		if (vp->v_type == VLNK && (!last || lookup_follow_last(nd))) {
 			if (dvplocked)
 				vn_unlock(dvp);
 			if (++nlinks > MAXSYMLINKS) {

@@ -260,7 +260,7 @@ lock_dirs(struct vnode *fdvp, struct vnode *tdvp,
 static int
 rename_settle(struct vnode *fdvp, const struct componentname *fcnp,
     struct vnode *tdvp, const struct componentname *tcnp, int flags,
-    bool trailing, struct vnode **fvpp, struct vnode **tvpp)
+    bool fslash, bool tslash, struct vnode **fvpp, struct vnode **tvpp)
 {
 	struct vnode *fvp, *tvp, *fvp2, *tvp2;
 	struct rename_shape sh;
@@ -278,8 +278,12 @@ rename_settle(struct vnode *fdvp, const struct componentname *fcnp,
 	error = EEXIST;
 	if ((flags & RENAME_NOREPLACE) && tvp != NULL)
 		goto out;
+	/* Trailing slashes need directories, as Linux checks them. */
 	error = ENOTDIR;
-	if (trailing && fvp->v_type != VDIR && !(flags & RENAME_EXCHANGE))
+	if ((flags & RENAME_EXCHANGE) && tslash && tvp->v_type != VDIR)
+		goto out;
+	if (fvp->v_type != VDIR && (fslash ||
+	    (!(flags & RENAME_EXCHANGE) && tslash)))
 		goto out;
 	if ((error = rename_shape(fdvp, fvp, tdvp, tvp, &sh)) != 0)
 		goto out;
@@ -325,14 +329,14 @@ do_rename(int fdirfd, const char *from, int tdirfd, const char *to,
 	struct nameidata fnd, tnd;
 	struct vnode *fdvp, *tdvp, *fvp, *tvp;
 	struct mount *mp;
-	bool trailing;
 	int error, tries;
 
 	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE))
 		return EINVAL;		/* RENAME_WHITEOUT too: no overlays */
 	if ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE))
 		return EINVAL;
-	if ((error = namei_at(fdirfd, from, DELETE, WANTPARENT, &fnd)) != 0)
+	/* Both parents first (a missing source is ENOENT only later). */
+	if ((error = namei_at(fdirfd, from, RENAME, WANTPARENT, &fnd)) != 0)
 		return error;
 	if ((error = namei_at(tdirfd, to, RENAME, WANTPARENT, &tnd)) != 0) {
 		namei_done(&fnd);
@@ -354,11 +358,11 @@ do_rename(int fdirfd, const char *from, int tdirfd, const char *to,
 		error = EROFS;
 		goto out_nd;
 	}
-	trailing = fnd.ni_trailing_slash || tnd.ni_trailing_slash;
 	mutex_enter(&mp->mnt_renamelock);
 	for (tries = 0;; tries++) {
 		error = rename_settle(fdvp, &fnd.ni_cnd, tdvp, &tnd.ni_cnd,
-		    (int)flags, trailing, &fvp, &tvp);
+		    (int)flags, fnd.ni_trailing_slash, tnd.ni_trailing_slash,
+		    &fvp, &tvp);
 		if (error != ERESTART || tries == 100)
 			break;
 	}

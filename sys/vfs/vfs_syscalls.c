@@ -128,6 +128,9 @@ sys_openat(struct lwp *l __unused, const struct sys_openat_args *uap,
 		return EOPNOTSUPP;
 	if (flags & O_PATH)
 		flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
+	/* Linux 6.4 and later: a directory cannot be created by open. */
+	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+		return EINVAL;
 	error = vn_open(SCARG(uap, dirfd), SCARG(uap, path), flags, mode, &vp);
 	if (error)
 		return error;
@@ -426,16 +429,13 @@ sys_linkat(struct lwp *l __unused, const struct sys_linkat_args *uap,
 	    &vp);
 	if (error)
 		return error;
-	if (vp->v_type == VDIR) {
-		vrele(vp);
-		return EPERM;
-	}
 	error = namei_at(SCARG(uap, newdirfd), SCARG(uap, newpath), CREATE,
 	    LOCKPARENT, &nd);
 	if (error) {
 		vrele(vp);
 		return error;
 	}
+	/* Linux's order: the new name, the mount, the directory, the file. */
 	dvp = nd.ni_dvp;
 	if (nd.ni_vp != NULL)
 		error = EEXIST;
@@ -443,7 +443,10 @@ sys_linkat(struct lwp *l __unused, const struct sys_linkat_args *uap,
 		error = ENOENT;
 	else if (dvp->v_mount != vp->v_mount)
 		error = EXDEV;
-	else if ((error = dir_writable(dvp, cred)) == 0) {
+	else if ((error = dir_writable(dvp, cred)) == 0 &&
+	    vp->v_type == VDIR)
+		error = EPERM;
+	else if (error == 0) {
 		vn_lock(vp, RW_WRITER);
 		error = dvp->v_op->vop_link(dvp, vp, &nd.ni_cnd);
 		vn_unlock(vp);
@@ -755,11 +758,9 @@ sys_ftruncate(struct lwp *l __unused, const struct sys_ftruncate_args *uap,
 	if (SCARG(uap, length) < 0)
 		return EINVAL;
 	if ((error = fd_getvnode(SCARG(uap, fd), &vp, &fp)) != 0)
-		return error == EINVAL ? EINVAL : error;
+		return error;		/* EINVAL for a pipe, as Linux */
 	if (!(fp->f_flag & FWRITE))
 		error = (fp->f_flag & O_PATH) ? EBADF : EINVAL;
-	else if (fp->f_flag & O_APPEND)
-		error = EPERM;
 	else
 		error = vn_truncate(vp, SCARG(uap, length), false);
 	fd_putfile(fp);

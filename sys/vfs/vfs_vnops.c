@@ -307,6 +307,11 @@ vn_open(int dirfd, const char *upath, int flags, mode_t mode,
 	if (error)
 		return error;
 	cred = nd->ni_cred;
+	if ((flags & O_CREAT) && nd->ni_trailing_slash &&
+	    nd->ni_lastdot == 0) {
+		error = EISDIR;		/* Linux: before looking at the file */
+		goto out;
+	}
 	if (nd->ni_vp == NULL) {
 		KASSERT(flags & O_CREAT);
 		error = vn_open_create(nd, mode, &vp);
@@ -465,6 +470,9 @@ vn_seek(struct file *fp, off_t off, int whence, off_t *newoffp)
 
 	if (vp->v_type == VFIFO || vp->v_type == VSOCK)
 		return ESPIPE;
+	/* A directory's offset is a cookie: only SET and CUR make sense. */
+	if (vp->v_type == VDIR && whence != SEEK_SET && whence != SEEK_CUR)
+		return EINVAL;
 	switch (whence) {
 	case SEEK_SET:
 		base = 0;
