@@ -618,6 +618,34 @@ returns_fd(int kind)
 	return kind == OPEN || kind == OPENAT || kind == DUP;
 }
 
+/* What the name and each of its prefixes is, on the host side. */
+static void
+context(const char *rel)
+{
+	char part[64], path[256], link[64];
+	struct stat st;
+	size_t i;
+	long n;
+
+	for (i = 1; i <= strlen(rel); i++) {
+		if (rel[i] != '/' && rel[i] != '\0')
+			continue;
+		snprintf(part, sizeof(part), "%.*s", (int)i, rel);
+		full(HOST, part, path, sizeof(path));
+		if (lstat(path, &st) != 0) {
+			fprintf(stderr, "  host lstat(\"%s\"): %s\n", part,
+			    strerror(errno));
+			continue;
+		}
+		fprintf(stderr, "  host lstat(\"%s\"): mode %o nlink %lu",
+		    part, st.st_mode, (unsigned long)st.st_nlink);
+		if (S_ISLNK(st.st_mode) && (n = readlink(path, link,
+		    sizeof(link) - 1)) > 0)
+			fprintf(stderr, " -> \"%.*s\"", (int)n, link);
+		fprintf(stderr, "\n");
+	}
+}
+
 static void
 mismatch(unsigned seed, int step, const struct op *o, const struct result *hr,
     const struct result *rr, const char *what)
@@ -642,6 +670,9 @@ mismatch(unsigned seed, int step, const struct op *o, const struct result *hr,
 	fprintf(stderr, "  rump: ret %ld errno %d (%s) data \"%.*s\"\n",
 	    rr->ret, rr->err, strerror(rr->err), (int)(rr->len > 200 ? 200 :
 	    rr->len), rr->data);
+	context(o->p1);
+	if (o->kind == RENAME || o->kind == RENAMEAT2 || o->kind == LINK)
+		context(o->p2);
 	fprintf(stderr, "  the steps before it:\n");
 	for (i = first; i < nhist - 1; i++)
 		fprintf(stderr, "    %d: %s\n", i, history[i % HISTORY]);

@@ -64,6 +64,36 @@ VTEST(rename, rename_onto_itself_does_nothing)
 	ck_assert(vt_exists("/d"));
 }
 
+VTEST(rename, rename_onto_itself_with_trailing_slash_on_file_fails_ENOTDIR)
+{
+
+	vt_mkfile("/f", 0644, NULL);
+	ck_assert_fails(rump_sys_rename("/f", "/f/"), ENOTDIR);
+	ck_assert_fails(rump_sys_rename("/f/", "/f"), ENOTDIR);
+	ck_assert_fails(rump_sys_renameat2(AT_FDCWD, "/f", AT_FDCWD, "/f/",
+	    RENAME_EXCHANGE), ENOTDIR);
+	ck_assert_fails(rump_sys_renameat2(AT_FDCWD, "/f/", AT_FDCWD, "/f",
+	    RENAME_EXCHANGE), ENOTDIR);
+	ck_assert_ok(rump_sys_renameat2(AT_FDCWD, "/f", AT_FDCWD, "/f",
+	    RENAME_EXCHANGE));
+	ck_assert(vt_exists("/f"));
+}
+
+VTEST(rename, rename_never_follows_a_symlink_even_with_trailing_slash)
+{
+
+	vt_mkdir("/d", 0755);
+	vt_symlink("d", "/l");
+	ck_assert_fails(rump_sys_rename("/l/", "/x"), ENOTDIR);
+	ck_assert_fails(rump_sys_rename("/l", "/l/"), ENOTDIR);
+	ck_assert_fails(rump_sys_renameat2(AT_FDCWD, "/l", AT_FDCWD, "/l/",
+	    RENAME_EXCHANGE), ENOTDIR);
+	ck_assert_fails(rump_sys_renameat2(AT_FDCWD, "/d", AT_FDCWD, "/l/",
+	    RENAME_EXCHANGE), ENOTDIR);
+	ck_assert(S_ISLNK(vt_lstat("/l").st_mode));
+	ck_assert(S_ISDIR(vt_lstat("/d").st_mode));
+}
+
 VTEST(rename, rename_dir_moves_it_and_fixes_link_counts_and_dotdot)
 {
 	ino_t ino;
