@@ -278,7 +278,8 @@ fd_install(struct file *fp, int minfd, int flags, int *fdp_out)
 	for (;;) {
 		/* Every slot below fd_freefile is in use. */
 		fd = MAX(minfd, fdp->fd_freefile);
-		while (fd < fdp->fd_nfiles && fdp->fd_ofiles[fd].ff_file != NULL)
+		while (fd < fdp->fd_nfiles &&
+		    fdp->fd_ofiles[fd].ff_file != NULL)
 			fd++;
 		if (fd >= fdp->fd_limit) {
 			error = EMFILE;

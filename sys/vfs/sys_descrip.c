@@ -57,8 +57,8 @@ sys_dup2(struct lwp *l __unused, const struct sys_dup2_args *uap,
 	int oldfd = SCARG(uap, oldfd), newfd = SCARG(uap, newfd), flags;
 	int error;
 
-	if (oldfd == newfd)
-		error = fd_getflags(oldfd, &flags);	/* only: is it open? */
+	if (oldfd == newfd)	/* only: is it open? */
+		error = fd_getflags(oldfd, &flags);
 	else
 		error = fd_dup2(oldfd, newfd, 0);
 	if (error == 0)

@@ -128,6 +128,13 @@ dofileio(int fd, struct iovec *kiov, const struct iovec *uiov, int iovcnt,
 	} else {
 		off = pos;
 	}
+	/* Linux: a transfer whose end would pass the largest offset of a
+	 * file with offsets is EINVAL. */
+	if (fp->f_type == DTYPE_VNODE && off >= 0 &&
+	    total > (size_t)(INT64_MAX - off)) {
+		error = EINVAL;
+		goto out;
+	}
 	uio.uio_iov = iov;
 	uio.uio_iovcnt = iovcnt;
 	uio.uio_offset = off;

@@ -96,7 +96,8 @@ selwait(uint64_t gen, uint64_t nsec)
 	deadline = NO_TIMEOUT;
 	if (nsec != NO_TIMEOUT) {
 		now = getnsmono();
-		deadline = nsec < NO_TIMEOUT - now ? now + nsec : NO_TIMEOUT - 1;
+		deadline = nsec < NO_TIMEOUT - now ? now + nsec :
+		    NO_TIMEOUT - 1;
 	}
 	mutex_enter(&sel_lock);
 	while (sel_generation == gen) {
@@ -418,7 +419,7 @@ sys_pselect6(struct lwp *l __unused, const struct sys_pselect6_args *uap,
 	void *usets[3] = { SCARG(uap, readfds), SCARG(uap, writefds),
 	    SCARG(uap, exceptfds) };
 	struct timespec ts, *uts = UNCONST(SCARG(uap, timeout));
-	struct { void *ss; size_t ss_len; } sm;	/* Linux's sixth argument */
+	struct { void *ss; size_t ss_len; } sm;	/* the 6th argument */
 	uint64_t deadline = NO_TIMEOUT, sigset;
 	int error;
 
@@ -434,7 +435,8 @@ sys_pselect6(struct lwp *l __unused, const struct sys_pselect6_args *uap,
 		if (sm.ss != NULL) {
 			if (sm.ss_len != SIGSET_SIZE)
 				return EINVAL;
-			if ((error = copyin(sm.ss, &sigset, sizeof(sigset))) != 0)
+			error = copyin(sm.ss, &sigset, sizeof(sigset));
+			if (error)
 				return error;
 		}
 	}

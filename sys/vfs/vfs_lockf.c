@@ -50,10 +50,10 @@
 struct lockf {
 	TAILQ_ENTRY(lockf) lf_entry;	/* lf_lock: on ls_locks */
 	void *lf_owner;			/* lf_lock */
-	pid_t lf_pid;			/* lf_lock: the setter, for F_GETLK */
+	pid_t lf_pid;			/* lf_lock: the setter (F_GETLK) */
 	int lf_type;			/* lf_lock: F_RDLCK, F_WRLCK */
 	off_t lf_start;			/* lf_lock */
-	off_t lf_end;			/* lf_lock: inclusive; OFF_MAX: EOF */
+	off_t lf_end;			/* lf_lock: inclusive; OFF_MAX */
 };
 
 struct lockf_state {

@@ -208,8 +208,10 @@ START_TEST(pipe2_flags)
 	make_pipe(fds, O_CLOEXEC | O_NONBLOCK);
 	ck_assert_int_eq(rump_sys_fcntl(fds[0], F_GETFD), FD_CLOEXEC);
 	ck_assert_int_eq(rump_sys_fcntl(fds[1], F_GETFD), FD_CLOEXEC);
-	ck_assert_int_eq(rump_sys_fcntl(fds[0], F_GETFL), O_RDONLY | O_NONBLOCK);
-	ck_assert_int_eq(rump_sys_fcntl(fds[1], F_GETFL), O_WRONLY | O_NONBLOCK);
+	ck_assert_int_eq(rump_sys_fcntl(fds[0], F_GETFL),
+	    O_RDONLY | O_NONBLOCK);
+	ck_assert_int_eq(rump_sys_fcntl(fds[1], F_GETFL),
+	    O_WRONLY | O_NONBLOCK);
 	halt();
 }
 END_TEST
@@ -846,6 +848,8 @@ START_TEST(preadv_pwritev_on_files)
 	ck_assert_int_eq(memcmp(buf, "z9", 2), 0);
 	ck_assert_int_eq(rump_sys_pread(fd, buf, sizeof(buf), 100), 0);
 	ck_assert_fails(rump_sys_preadv(fd, rv, 2, -1), EINVAL);
+	ck_assert_fails(rump_sys_pread(fd, buf, 10, INT64_MAX - 5), EINVAL);
+	ck_assert_fails(rump_sys_pwrite(fd, buf, 10, INT64_MAX - 5), EINVAL);
 	ck_assert_int_eq(rump_sys_lseek(fd, 0, SEEK_SET), 0);
 	ck_assert_int_eq(rump_sys_ioctl(fd, FIONREAD, &n), 0);
 	ck_assert_int_eq(n, 10);
@@ -1035,8 +1039,9 @@ START_TEST(lock_on_a_pipe)
 	p2 = rump_lwproc_curlwp();
 	ck_assert_fails(lk(fds[0], F_SETLK, F_RDLCK, 5, 1), EAGAIN);
 	ck_assert_int_eq(getlk(fds[0], F_RDLCK, 0, 0, &fl), F_WRLCK);
+	/* Closing either end drops p1's locks. */
 	rump_lwproc_switch(p1);
-	ck_assert_int_eq(rump_sys_close(fds[0]), 0);	/* drops p1's lock */
+	ck_assert_int_eq(rump_sys_close(fds[0]), 0);
 	rump_lwproc_switch(p2);
 	ck_assert_int_eq(lk(fds[0], F_SETLK, F_RDLCK, 5, 1), 0);
 	halt();
