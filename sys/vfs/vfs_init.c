@@ -21,6 +21,7 @@
 #include <sys/vnode.h>
 
 #include "vfs_private.h"
+#include "dev_private.h"	/* device switches, buffer cache, etfs */
 
 extern const struct syscall_package syscalls_vfs[];
 
@@ -37,11 +38,15 @@ vfs_init(void)
 		goto fail_cache;
 	if ((error = fd_sys_init()) != 0)
 		goto fail_fd;
+	if ((error = dev_sys_init()) != 0)
+		goto fail_dev;
 	if ((error = syscall_establish(syscalls_vfs)) != 0)
 		goto fail_syscalls;
 	return 0;
 
  fail_syscalls:
+	dev_sys_fini();
+ fail_dev:
 	fd_sys_fini();
  fail_fd:
 	cache_fini();
@@ -57,6 +62,7 @@ vfs_fini(void)
 {
 
 	syscall_disestablish(syscalls_vfs);
+	dev_sys_fini();		/* after vfsroot unmounted everything */
 	fd_sys_fini();
 	cache_fini();
 	vcache_fini();
