@@ -208,6 +208,36 @@ VTEST(open, pwrite_on_append_descriptor_appends)
 	ck_assert_str_eq(vt_read("/f", buf, sizeof(buf)), "abcX");
 }
 
+VTEST(open, pwrite_on_append_descriptor_leaves_the_offset_alone)
+{
+	int fd;
+
+	vt_mkfile("/f", 0644, "abc");
+	fd = ck_nonneg(rump_sys_open("/f", O_RDWR | O_APPEND));
+	ck_assert_int_eq(rump_sys_lseek(fd, 1, SEEK_SET), 1);
+	ck_assert_int_eq(rump_sys_pwrite(fd, "XY", 2, 0), 2);
+	ck_assert_int_eq(rump_sys_lseek(fd, 0, SEEK_CUR), 1);
+	ck_assert_int_eq(vt_stat("/f").st_size, 5);
+	ck_assert_ok(rump_sys_close(fd));
+}
+
+VTEST(open, empty_write_on_append_descriptor_leaves_the_offset_alone)
+{
+	int fd;
+
+	vt_mkfile("/f", 0644, "abc");
+	fd = ck_nonneg(rump_sys_open("/f", O_RDWR | O_APPEND));
+	ck_assert_int_eq(rump_sys_lseek(fd, 1, SEEK_SET), 1);
+	ck_assert_int_eq(rump_sys_write(fd, "", 0), 0);
+	ck_assert_int_eq(rump_sys_lseek(fd, 0, SEEK_CUR), 1);
+	ck_assert_int_eq(rump_sys_lseek(fd, 100, SEEK_SET), 100);
+	ck_assert_int_eq(rump_sys_write(fd, "", 0), 0);
+	ck_assert_int_eq(rump_sys_lseek(fd, 0, SEEK_CUR), 100);
+	ck_assert_int_eq(rump_sys_write(fd, "d", 1), 1);
+	ck_assert_int_eq(rump_sys_lseek(fd, 0, SEEK_CUR), 4);
+	ck_assert_ok(rump_sys_close(fd));
+}
+
 VTEST(open, open_directory_flag_on_file_fails_ENOTDIR)
 {
 	int fd;
