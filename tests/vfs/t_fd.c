@@ -1164,6 +1164,143 @@ START_TEST(setlkw_woken_by_unlock_and_EDEADLK)
 }
 END_TEST
 
+/*
+ * The lock engine against a model: random locks and unlocks of two
+ * owners on 32 bytes, each checked byte by byte through F_GETLK from
+ * the other owner, which must report the maximal run of the same type
+ * (an owner's adjacent locks of one type are merged, as in Linux).
+ */
+#define NB 32
+static char model[2][NB];	/* 0, 'R', 'W' */
+
+/* Switch to l unless the thread is already on it (which would panic). */
+static void
+become(struct lwp *l)
+{
+
+	if (rump_lwproc_curlwp() != l)
+		rump_lwproc_switch(l);
+}
+
+static void
+model_check(struct lockpair *lp)
+{
+	struct flock fl;
+	int me, other, i, s, e;
+
+	for (me = 0; me < 2; me++) {
+		other = 1 - me;
+		become(me == 0 ? lp->p1 : lp->p2);
+		for (i = 0; i < NB; i++) {
+			getlk(me == 0 ? lp->fd1 : lp->fd2, F_WRLCK, i, 1, &fl);
+			if (model[other][i] == 0) {
+				ck_assert_int_eq(fl.l_type, F_UNLCK);
+				continue;
+			}
+			ck_assert_int_eq(fl.l_type,
+			    model[other][i] == 'W' ? F_WRLCK : F_RDLCK);
+			for (s = i; s > 0 && model[other][s - 1] ==
+			    model[other][i]; s--)
+				continue;
+			for (e = i; e < NB - 1 && model[other][e + 1] ==
+			    model[other][i]; e++)
+				continue;
+			ck_assert_int_eq(fl.l_start, s);
+			ck_assert_int_eq(fl.l_len, e - s + 1);
+			ck_assert_int_eq(fl.l_pid, other == 0 ? lp->pid1 :
+			    lp->pid2);
+		}
+	}
+}
+
+START_TEST(lock_engine_against_a_model)
+{
+	static const short types[3] = { F_RDLCK, F_WRLCK, F_UNLCK };
+	struct lockpair lp;
+	unsigned int seed = 12345;
+	int op, who, start, len, t, i, conflict, r;
+	char want;
+
+	boot();
+	lockpair_setup(&lp);
+	memset(model, 0, sizeof(model));
+	for (op = 0; op < 1000; op++) {
+		who = rand_r(&seed) % 2;
+		start = rand_r(&seed) % NB;
+		len = 1 + rand_r(&seed) % (NB - start);
+		t = rand_r(&seed) % 3;
+		want = t == 0 ? 'R' : t == 1 ? 'W' : 0;
+		conflict = 0;
+		for (i = start; i < start + len && want != 0; i++)
+			if (model[1 - who][i] == 'W' ||
+			    (model[1 - who][i] == 'R' && want == 'W'))
+				conflict = 1;
+		become(who == 0 ? lp.p1 : lp.p2);
+		r = lk(who == 0 ? lp.fd1 : lp.fd2, F_SETLK, types[t], start,
+		    len);
+		if (conflict) {
+			ck_assert_int_eq(r, -1);
+			ck_assert_int_eq(errno, EAGAIN);
+		} else {
+			ck_assert_int_eq(r, 0);
+			memset(&model[who][start], want, (size_t)len);
+		}
+		model_check(&lp);
+	}
+	halt();
+}
+END_TEST
+
+/* Threads of one process opening, duplicating and closing at once. */
+static void *
+churn_main(void *arg)
+{
+	struct delayed *d = arg;
+	int i, fds[2], fd;
+	char c = 'x';
+
+	rump_lwproc_switch(d->lwp);
+	d->result = 0;
+	for (i = 0; i < 2000; i++) {
+		if (rump_sys_pipe(fds) != 0) {
+			d->result = -1;
+			break;
+		}
+		fd = rump_sys_dup(fds[1]);
+		if (fd < 0 || rump_sys_write(fd, &c, 1) != 1 ||
+		    rump_sys_close(fds[1]) != 0 ||
+		    rump_sys_read(fds[0], &c, 1) != 1 ||
+		    rump_sys_close(fd) != 0 ||
+		    rump_sys_read(fds[0], &c, 1) != 0 ||
+		    rump_sys_close(fds[0]) != 0) {
+			d->result = -1;
+			break;
+		}
+	}
+	rump_lwproc_releaselwp();
+	return NULL;
+}
+
+START_TEST(threads_share_one_table)
+{
+	struct delayed d[4];
+	pthread_t t[4];
+	int i;
+
+	boot();
+	ck_assert_int_eq(rump_lwproc_rfork(RUMP_RFCFDG), 0);
+	for (i = 0; i < 4; i++)
+		start_in_process(&t[i], churn_main, &d[i]);
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		ck_assert_int_eq(d[i].result, 0);
+	}
+	/* Everything was closed: the lowest descriptor is 0 again. */
+	ck_assert_int_eq(rump_sys_dup(rump_sys_open("/", O_RDONLY)), 1);
+	halt();
+}
+END_TEST
+
 static Suite *
 fd_suite(void)
 {
@@ -1201,6 +1338,7 @@ fd_suite(void)
 	tcase_add_test(tc, dup2_dup3_semantics);
 	tcase_add_test(tc, fcntl_status_flags);
 	tcase_add_test(tc, rfork_descriptor_tables);
+	tcase_add_test(tc, threads_share_one_table);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("files");
@@ -1215,6 +1353,7 @@ fd_suite(void)
 	tcase_add_test(tc, lock_ranges_split_and_merge);
 	tcase_add_test(tc, lock_whence_and_shared_table_is_one_owner);
 	tcase_add_test(tc, lock_on_a_pipe);
+	tcase_add_test(tc, lock_engine_against_a_model);
 	tcase_add_test(tc, lock_released_by_closing_another_descriptor);
 	tcase_add_test(tc, setlkw_woken_by_unlock_and_EDEADLK);
 	suite_add_tcase(s, tc);
