@@ -474,6 +474,7 @@ bread(dev_t dev, daddr_t blkno, size_t size, struct buf **bpp)
 	struct buf *bp;
 	int error;
 
+	*bpp = NULL;
 	if ((error = getblk(dev, blkno, size, &bp)) != 0)
 		return error;
 	if (!(bp->b_flags & B_DONE)) {
