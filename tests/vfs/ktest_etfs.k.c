@@ -372,3 +372,16 @@ rump_ktest_etfs_inuse(void)
 	rump_unschedule();
 	return n;
 }
+
+void
+rump_ktest_bio_stats(size_t *nbufs, size_t *bytes, size_t *max)
+{
+	struct bio_stats bs;
+
+	rump_schedule();
+	bio_getstats(&bs);
+	rump_unschedule();
+	*nbufs = bs.bs_nbufs;
+	*bytes = bs.bs_bytes;
+	*max = bs.bs_max;
+}

@@ -15,6 +15,7 @@
 #endif
 #include <check.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,6 +39,7 @@ int rump_ktest_spec_rw(void *, void *, size_t, int64_t, int, int,
 int rump_ktest_spec_ioctl(void *, unsigned long, void *);
 int rump_ktest_spec_fsync(void *);
 unsigned long long rump_ktest_etfs_inuse(void);
+void rump_ktest_bio_stats(size_t *, size_t *, size_t *);
 
 #define REBOOT_MAGIC1 0xfee1dead
 #define REBOOT_MAGIC2 672274793
@@ -655,6 +657,125 @@ START_TEST(halt_removes_registrations_and_boots_again)
 }
 END_TEST
 
+START_TEST(reg_key_is_not_a_directory)
+{
+	struct stat st;
+
+	boot();
+	ck_assert_int_eq(rump_pub_etfs_register("/f", mkhost("file", 10),
+	    RUMP_ETFS_REG), 0);
+	ck_assert_int_eq(rump_sys_stat("/f/x", &st), -1);
+	ck_assert_int_eq(errno, ENOTDIR);
+	ck_assert_int_eq(rump_sys_stat("/f/..", &st), -1);
+	ck_assert_int_eq(errno, ENOTDIR);
+	ck_assert_int_eq(rump_sys_stat("/f/", &st), -1);
+	ck_assert_int_eq(errno, ENOTDIR);
+	ck_assert_int_eq(rump_sys_unlink("/f"), -1);
+	ck_assert_int_eq(errno, EBUSY);
+	ck_assert_int_eq(rump_sys_mkdir("/f", 0755), -1);
+	ck_assert_int_eq(errno, EEXIST);
+	halt();
+}
+END_TEST
+
+/* Threads writing their own bytes of shared blocks, with flushes. */
+#define STRESS_THREADS 4
+#define STRESS_ROUNDS 200
+#define STRESS_SIZE (128 * 1024)
+
+static void *stress_dev;
+
+static void *
+stress_thread(void *arg)
+{
+	int t = (int)(intptr_t)arg, r, error;
+	unsigned char c;
+	size_t done;
+	int64_t off;
+
+	for (r = 0; r < STRESS_ROUNDS; r++) {
+		/* Byte t of every 4-byte word in a 1000-byte stretch. */
+		off = (int64_t)((r * 7919) % (STRESS_SIZE / 4 - 250)) * 4 + t;
+		c = (unsigned char)(t * 50 + 1);
+		error = rump_ktest_spec_rw(stress_dev, &c, 1, off, 1, 0,
+		    &done);
+		if (error != 0 || done != 1)
+			return (void *)1;
+		c = 0;
+		error = rump_ktest_spec_rw(stress_dev, &c, 1, off, 0, 0,
+		    &done);
+		if (error != 0 || c != (unsigned char)(t * 50 + 1))
+			return (void *)2;
+		if (r % 50 == 0 && rump_ktest_spec_fsync(stress_dev) != 0)
+			return (void *)3;
+	}
+	return NULL;
+}
+
+START_TEST(blk_concurrent_writers_keep_their_bytes)
+{
+	pthread_t pt[STRESS_THREADS];
+	static unsigned char hbuf[STRESS_SIZE];
+	const char *hp;
+	void *rv;
+	int t, r;
+	int64_t off;
+
+	boot();
+	hp = mkhost("img", STRESS_SIZE);
+	ck_assert_int_eq(rump_pub_etfs_register("/dev/xbd0", hp,
+	    RUMP_ETFS_BLK), 0);
+	ck_assert_int_eq(rump_ktest_spec_open("/dev/xbd0", O_RDWR,
+	    &stress_dev), 0);
+	for (t = 0; t < STRESS_THREADS; t++)
+		ck_assert_int_eq(pthread_create(&pt[t], NULL, stress_thread,
+		    (void *)(intptr_t)t), 0);
+	for (t = 0; t < STRESS_THREADS; t++) {
+		ck_assert_int_eq(pthread_join(pt[t], &rv), 0);
+		ck_assert_ptr_null(rv);
+	}
+	ck_assert_int_eq(rump_ktest_spec_close(stress_dev, O_RDWR), 0);
+	host_pread(hp, hbuf, STRESS_SIZE, 0);
+	for (t = 0; t < STRESS_THREADS; t++) {
+		for (r = 0; r < STRESS_ROUNDS; r++) {
+			off = (int64_t)((r * 7919) % (STRESS_SIZE / 4 - 250)) *
+			    4 + t;
+			ck_assert_int_eq(hbuf[off], (unsigned char)(t * 50 + 1));
+		}
+	}
+	halt();
+}
+END_TEST
+
+START_TEST(buffer_cache_stays_under_memory_limit)
+{
+	enum { SZ = 8 * 1024 * 1024 };
+	static unsigned char buf[64 * 1024];
+	size_t nbufs, bytes, max, done;
+	const char *hp;
+	int64_t off;
+	void *h;
+
+	ck_assert_int_eq(setenv("RUMP_MEMLIMIT", "4m", 1), 0);
+	boot();
+	hp = mkhost("img", SZ);
+	ck_assert_int_eq(rump_pub_etfs_register("/dev/xbd0", hp,
+	    RUMP_ETFS_BLK), 0);
+	ck_assert_int_eq(rump_ktest_spec_open("/dev/xbd0", O_RDWR, &h), 0);
+	rump_ktest_bio_stats(&nbufs, &bytes, &max);
+	ck_assert_uint_le(max, 1024 * 1024);
+	for (off = 0; off < SZ; off += sizeof(buf)) {
+		ck_assert_int_eq(rump_ktest_spec_rw(h, buf, sizeof(buf), off,
+		    (off / (int64_t)sizeof(buf)) % 2, 0, &done), 0);
+		ck_assert_uint_eq(done, sizeof(buf));
+		rump_ktest_bio_stats(&nbufs, &bytes, &max);
+		ck_assert_uint_le(bytes, max);
+	}
+	ck_assert_int_eq(rump_ktest_spec_close(h, O_RDWR), 0);
+	halt();
+}
+END_TEST
+
 START_TEST(buffer_cache_unit)
 {
 	int line;
@@ -695,6 +816,9 @@ main(void)
 	tcase_add_test(tc, device_without_driver_is_ENXIO);
 	tcase_add_test(tc, register_and_remove_100_times_without_leak);
 	tcase_add_test(tc, halt_removes_registrations_and_boots_again);
+	tcase_add_test(tc, reg_key_is_not_a_directory);
+	tcase_add_test(tc, blk_concurrent_writers_keep_their_bytes);
+	tcase_add_test(tc, buffer_cache_stays_under_memory_limit);
 	tcase_add_test(tc, buffer_cache_unit);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
