@@ -573,6 +573,45 @@ VTEST(mount, mount_nr_inodes_limit_gives_ENOSPC)
 	ck_assert_ok(rump_sys_umount2("/mnt", 0));
 }
 
+VTEST(mount, statfs_counts_free_inodes)
+{
+	struct statfs a, b;
+
+	vt_mkdir("/mnt", 0755);
+	ck_assert_ok(rump_sys_mount("tmpfs", "/mnt", "tmpfs", 0,
+	    "nr_inodes=100"));
+	ck_assert_ok(rump_sys_statfs("/mnt", &a));
+	ck_assert_int_eq(a.f_files, 100);
+	vt_mkfile("/mnt/f", 0644, NULL);
+	vt_mkdir("/mnt/d", 0755);
+	ck_assert_ok(rump_sys_statfs("/mnt", &b));
+	ck_assert_int_eq(b.f_ffree, a.f_ffree - 2);
+	ck_assert_ok(rump_sys_unlink("/mnt/f"));
+	ck_assert_ok(rump_sys_statfs("/mnt", &b));
+	ck_assert_int_eq(b.f_ffree, a.f_ffree - 1);
+	ck_assert_ok(rump_sys_umount2("/mnt", 0));
+}
+
+VTEST(mount, read_only_mount_refuses_changes_EROFS)
+{
+	struct stat st;
+	int fd;
+
+	vt_mkdir("/mnt", 0755);
+	ck_assert_ok(rump_sys_mount("tmpfs", "/mnt", "tmpfs", MS_RDONLY,
+	    NULL));
+	ck_assert_fails(rump_sys_open("/mnt/f", O_WRONLY | O_CREAT, 0644),
+	    EROFS);
+	ck_assert_fails(rump_sys_mkdir("/mnt/d", 0755), EROFS);
+	ck_assert_fails(rump_sys_chmod("/mnt", 0700), EROFS);
+	ck_assert_fails(rump_sys_access("/mnt", W_OK), EROFS);
+	ck_assert_ok(rump_sys_access("/mnt", R_OK));
+	fd = ck_nonneg(rump_sys_open("/mnt", O_RDONLY | O_DIRECTORY));
+	ck_assert_ok(rump_sys_fstat(fd, &st));
+	ck_assert_ok(rump_sys_close(fd));
+	ck_assert_ok(rump_sys_umount2("/mnt", 0));
+}
+
 VTEST(mount, umount_of_a_non_mount_point_fails_EINVAL)
 {
 
@@ -622,6 +661,35 @@ VTEST(cwd, chdir_and_getcwd)
 	ck_assert_ok(rump_sys_chdir("../../.."));
 	ck_assert_int_eq(rump_sys_getcwd(buf, sizeof(buf)), 2);
 	ck_assert_str_eq(buf, "/");
+}
+
+VTEST(cwd, getcwd_follows_renames_of_ancestors)
+{
+	char buf[64];
+
+	vt_mkdir("/a", 0755);
+	vt_mkdir("/a/b", 0755);
+	ck_assert_ok(rump_sys_chdir("/a/b"));
+	ck_assert_ok(rump_sys_rename("/a", "/c"));
+	ck_assert_int_eq(rump_sys_getcwd(buf, sizeof(buf)), 5);
+	ck_assert_str_eq(buf, "/c/b");
+}
+
+VTEST(cwd, getcwd_crosses_mount_points)
+{
+	char buf[64];
+
+	vt_mkdir("/m", 0755);
+	ck_assert_ok(rump_sys_mount("tmpfs", "/m", "tmpfs", 0, NULL));
+	vt_mkdir("/m/sub", 0755);
+	ck_assert_ok(rump_sys_chdir("/m/sub"));
+	ck_assert_int_eq(rump_sys_getcwd(buf, sizeof(buf)), 7);
+	ck_assert_str_eq(buf, "/m/sub");
+	ck_assert_ok(rump_sys_chdir("/m"));
+	ck_assert_int_eq(rump_sys_getcwd(buf, sizeof(buf)), 3);
+	ck_assert_str_eq(buf, "/m");
+	ck_assert_ok(rump_sys_chdir("/"));
+	ck_assert_ok(rump_sys_umount2("/m", 0));
 }
 
 VTEST(cwd, relative_paths_start_at_the_working_directory)

@@ -33,6 +33,15 @@ VTEST(open, open_creat_makes_regular_file_with_mode_minus_umask)
 	ck_assert_ok(rump_sys_close(fd));
 }
 
+VTEST(open, open_creat_ignores_file_type_bits_in_the_mode)
+{
+	int fd;
+
+	fd = ck_nonneg(rump_sys_open("/f", O_WRONLY | O_CREAT, S_IFDIR | 0640));
+	ck_assert_ok(rump_sys_close(fd));
+	ck_assert_int_eq(vt_stat("/f").st_mode, S_IFREG | 0640);
+}
+
 VTEST(open, open_creat_keeps_setuid_setgid_sticky_bits_for_root)
 {
 	int fd;
@@ -584,6 +593,19 @@ VTEST(stat, stat_missing_fails_ENOENT_and_under_file_ENOTDIR)
 	ck_assert_fails(rump_sys_stat("/f/..", &st), ENOTDIR);
 }
 
+VTEST(stat, symlink_to_file_in_the_middle_of_a_path_fails_ENOTDIR)
+{
+	struct stat st;
+	char buf[8];
+
+	vt_mkfile("/f", 0644, NULL);
+	vt_symlink("f", "/lf");
+	ck_assert_fails(rump_sys_stat("/lf/x", &st), ENOTDIR);
+	ck_assert_fails(rump_sys_open("/lf/x", O_WRONLY | O_CREAT, 0644),
+	    ENOTDIR);
+	ck_assert_fails(rump_sys_readlink("/", buf, sizeof(buf)), EINVAL);
+}
+
 VTEST(stat, dot_and_dotdot_resolve_in_the_middle_of_paths)
 {
 
@@ -609,6 +631,31 @@ VTEST(dir, mkdir_makes_dir_with_mode_minus_umask)
 	ck_assert_int_eq(st.st_mode & 07777, 0755);
 	ck_assert_int_eq(st.st_uid, 0);
 	ck_assert_int_eq(st.st_size >= 0, 1);
+}
+
+VTEST(dir, mkdir_drops_setuid_and_setgid_from_the_mode)
+{
+
+	ck_assert_ok(rump_sys_mkdir("/d", 07777));
+	ck_assert_int_eq(vt_stat("/d").st_mode, S_IFDIR | 01755);
+}
+
+VTEST(dir, unlinked_name_can_be_created_again_as_a_new_file)
+{
+	struct stat a, b;
+	int fd;
+
+	vt_mkfile("/f", 0644, "old");
+	ck_assert_ok(rump_sys_link("/f", "/keep"));
+	a = vt_stat("/f");
+	ck_assert_ok(rump_sys_unlink("/f"));
+	fd = ck_nonneg(rump_sys_open("/f", O_WRONLY | O_CREAT | O_EXCL, 0600));
+	ck_assert_ok(rump_sys_close(fd));
+	b = vt_stat("/f");
+	ck_assert(a.st_ino != b.st_ino);
+	ck_assert_int_eq(b.st_nlink, 1);
+	ck_assert_int_eq(b.st_size, 0);
+	ck_assert_int_eq(vt_stat("/keep").st_nlink, 1);
 }
 
 VTEST(dir, mkdir_keeps_sticky_bit)
@@ -961,6 +1008,18 @@ VTEST(getdents, getdents_survives_removal_during_iteration)
 		}
 	}
 	ck_assert_int_le(count, 42);
+	ck_assert_ok(rump_sys_close(fd));
+}
+
+VTEST(getdents, getdents_of_removed_directory_fails_ENOENT)
+{
+	char buf[1024];
+	int fd;
+
+	vt_mkdir("/d", 0755);
+	fd = ck_nonneg(rump_sys_open("/d", O_RDONLY | O_DIRECTORY));
+	ck_assert_ok(rump_sys_rmdir("/d"));
+	ck_assert_fails(rump_sys_getdents64(fd, buf, sizeof(buf)), ENOENT);
 	ck_assert_ok(rump_sys_close(fd));
 }
 
