@@ -22,7 +22,7 @@ struct pollfd {
 void selnotify(void);
 uint64_t selgen(void);
 /* Sleep until the generation differs from gen or nsec pass (UINT64_MAX:
- * no limit): 0, or ETIMEDOUT. */
+ * no limit): 0, ETIMEDOUT, or EINTR when the kernel is halting. */
 int selwait(uint64_t gen, uint64_t nsec);
 
 #endif /* _SYS_SELECT_H_ */

@@ -7,6 +7,8 @@
 #define _VFS_DESCRIP_PRIVATE_H_
 
 #include <sys/types.h>
+#include <sys/condvar.h>
+#include <sys/mutex.h>
 
 struct file;
 struct filedesc;
@@ -18,6 +20,15 @@ struct vnode;
 /* kern_descrip.c: a descriptor of fp in fdp went away (close, dup2 over
  * it, exit): drop fdp's record locks on the file and the reference. */
 void fd_file_closed(struct filedesc *fdp, struct file *fp);
+/*
+ * Sleep on cv (mtx held) for at most nsec: 0 when woken or after a short
+ * slice or nsec (the caller looks at its condition again), EINTR once
+ * the kernel is halting.  Every wait of the descriptor layer (pipes,
+ * poll, F_SETLKW) uses it, so that a thread blocked there cannot keep a
+ * halt waiting for ever: its call fails with EINTR, as if interrupted.
+ */
+int fd_cv_timedwait(kcondvar_t *cv, kmutex_t *mtx, uint64_t nsec);
+#define fd_cv_wait(cv, mtx) fd_cv_timedwait(cv, mtx, UINT64_MAX)
 /* Where the record locks of fp's object hang (a vnode's v_lockf, a
  * pipe's), or NULL for a file that cannot be locked. */
 void **file_lockf_head(struct file *fp);

@@ -21,7 +21,8 @@
  * taken before sel_lock (selnotify is called after it is released).
  * Sleepers wait on pipe_rcv (readers: data, end of file, the read end
  * free) and pipe_wcv (writers: space, no reader, the write end free),
- * which release the virtual CPU.
+ * which release the virtual CPU; a halt ends their wait with EINTR
+ * (fd_cv_wait).
  */
 
 #include <sys/types.h>
@@ -142,7 +143,9 @@ pipe_read(struct file *fp, off_t *offp __unused, struct uio *uio,
 	mutex_enter(&pp->pipe_lock);
 	while (uio->uio_resid > 0) {
 		if (pp->pipe_rbusy) {		/* another reader copies */
-			cv_wait(&pp->pipe_rcv, &pp->pipe_lock);
+			if ((error = fd_cv_wait(&pp->pipe_rcv,
+			    &pp->pipe_lock)) != 0)
+				break;
 			continue;
 		}
 		if (pp->pipe_count == 0) {
@@ -152,7 +155,9 @@ pipe_read(struct file *fp, off_t *offp __unused, struct uio *uio,
 				error = EAGAIN;
 				break;
 			}
-			cv_wait(&pp->pipe_rcv, &pp->pipe_lock);
+			if ((error = fd_cv_wait(&pp->pipe_rcv,
+			    &pp->pipe_lock)) != 0)
+				break;
 			continue;
 		}
 		n = MIN(pp->pipe_count, uio->uio_resid);
@@ -192,7 +197,9 @@ pipe_write(struct file *fp, off_t *offp __unused, struct uio *uio,
 			break;
 		}
 		if (pp->pipe_wbusy) {		/* another writer copies */
-			cv_wait(&pp->pipe_wcv, &pp->pipe_lock);
+			if ((error = fd_cv_wait(&pp->pipe_wcv,
+			    &pp->pipe_lock)) != 0)
+				break;
 			continue;
 		}
 		room = PIPE_SIZE - pp->pipe_count;
@@ -201,7 +208,9 @@ pipe_write(struct file *fp, off_t *offp __unused, struct uio *uio,
 				error = EAGAIN;
 				break;
 			}
-			cv_wait(&pp->pipe_wcv, &pp->pipe_lock);
+			if ((error = fd_cv_wait(&pp->pipe_wcv,
+			    &pp->pipe_lock)) != 0)
+				break;
 			continue;
 		}
 		n = MIN(room, uio->uio_resid);

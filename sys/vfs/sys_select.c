@@ -90,7 +90,7 @@ selgen(void)
 int
 selwait(uint64_t gen, uint64_t nsec)
 {
-	uint64_t now, deadline;
+	uint64_t now, deadline, left;
 	int error = 0;
 
 	deadline = NO_TIMEOUT;
@@ -101,15 +101,17 @@ selwait(uint64_t gen, uint64_t nsec)
 	}
 	mutex_enter(&sel_lock);
 	while (sel_generation == gen) {
-		if (deadline == NO_TIMEOUT) {
-			cv_wait(&sel_cv, &sel_lock);
-			continue;
+		left = NO_TIMEOUT;
+		if (deadline != NO_TIMEOUT) {
+			if ((now = getnsmono()) >= deadline) {
+				error = ETIMEDOUT;
+				break;
+			}
+			left = deadline - now;
 		}
-		if ((now = getnsmono()) >= deadline) {
-			error = ETIMEDOUT;
+		/* EINTR when the kernel halts. */
+		if ((error = fd_cv_timedwait(&sel_cv, &sel_lock, left)) != 0)
 			break;
-		}
-		(void)cv_timedwait_ns(&sel_cv, &sel_lock, deadline - now);
 	}
 	mutex_exit(&sel_lock);
 	return error;
@@ -152,21 +154,21 @@ deadline_remaining(uint64_t deadline, struct timespec *ts)
 }
 
 /*
- * Sleep for a change, or until the deadline: false when the deadline has
- * passed (the caller then looks one last time).
+ * Sleep for a change, or until the deadline: ETIMEDOUT when the deadline
+ * has passed (the caller then looks one last time), EINTR at a halt.
  */
-static bool
+static int
 wait_for_change(uint64_t gen, uint64_t deadline)
 {
 	uint64_t now;
 
 	if (deadline == 0)
-		return false;
+		return ETIMEDOUT;
 	if (deadline == NO_TIMEOUT)
-		return selwait(gen, NO_TIMEOUT) == 0;
+		return selwait(gen, NO_TIMEOUT);
 	if ((now = getnsmono()) >= deadline)
-		return false;
-	return selwait(gen, deadline - now) == 0;
+		return ETIMEDOUT;
+	return selwait(gen, deadline - now);
 }
 
 /* The events of fd among those asked, and POLLERR/POLLHUP; POLLNVAL
@@ -216,7 +218,7 @@ do_poll(struct pollfd *ufds, unsigned long nfds, uint64_t deadline,
 	size_t size = nfds * sizeof(*fds);
 	uint64_t gen;
 	bool last = false;
-	int n, error;
+	int n, error = 0;
 
 	if (fdp == NULL || nfds > (unsigned long)fdp->fd_limit)
 		return EINVAL;
@@ -231,9 +233,12 @@ do_poll(struct pollfd *ufds, unsigned long nfds, uint64_t deadline,
 		n = poll_scan(fds, nfds);
 		if (n > 0 || last)
 			break;
-		if (!wait_for_change(gen, deadline))
+		if ((error = wait_for_change(gen, deadline)) == ETIMEDOUT)
 			last = true;
+		else if (error != 0)
+			goto out;
 	}
+	error = 0;
 	if (nfds > 0 && (error = copyout(fds, ufds, size)) != 0)
 		goto out;
 	retval[0] = n;
@@ -366,9 +371,12 @@ do_select(int nfds, void *usets[3], uint64_t deadline, register_t *retval)
 			goto out;
 		if (n > 0 || last)
 			break;
-		if (!wait_for_change(gen, deadline))
+		if ((error = wait_for_change(gen, deadline)) == ETIMEDOUT)
 			last = true;
+		else if (error != 0)
+			goto out;
 	}
+	error = 0;
 	for (i = 0; i < 3; i++) {
 		if (usets[i] == NULL)
 			continue;

@@ -24,9 +24,8 @@
  *
  * Sleeping: a waiter sleeps on lf_cv, which releases its virtual CPU;
  * every change to any lock list wakes all waiters to look again (broad
- * but simple).  A thread blocked in F_SETLKW keeps the halt waiting like
- * any thread blocked in the kernel: the holder must unlock, close or
- * exit first.
+ * but simple).  A halt ends the wait with EINTR (fd_cv_wait), so a
+ * thread blocked in F_SETLKW never keeps the halt waiting.
  *
  * Locking: lf_lock (a leaf, global) protects every lockf_state, v_lockf
  * (also read without it, atomically, as a hint) and the waiter list.
@@ -233,12 +232,14 @@ lf_getlk(void **headp, void *owner, struct lf_range *r)
 	return 0;
 }
 
-/* Sleep until the locks change; 0, or EDEADLK without sleeping. */
+/* Sleep until the locks change (or a while): 0, EDEADLK without
+ * sleeping, or EINTR when the kernel halts. */
 static int
 lf_wait(void **headp, void *owner, void *blocker)
 {
 	struct lockf_state *ls = *headp;
 	struct lf_waiter w;
+	int error;
 
 	KASSERT(mutex_owned(&lf_lock));
 	if (lf_deadlock(owner, blocker))
@@ -247,11 +248,11 @@ lf_wait(void **headp, void *owner, void *blocker)
 	w.w_blocker = blocker;
 	TAILQ_INSERT_TAIL(&lf_waiters, &w, w_entry);
 	ls->ls_waiters++;
-	cv_wait(&lf_cv, &lf_lock);
+	error = fd_cv_wait(&lf_cv, &lf_lock);
 	KASSERT(*headp == ls);
 	ls->ls_waiters--;
 	TAILQ_REMOVE(&lf_waiters, &w, w_entry);
-	return 0;
+	return error;
 }
 
 int

@@ -1301,6 +1301,92 @@ START_TEST(threads_share_one_table)
 }
 END_TEST
 
+/* Threads blocked in the descriptor layer when the kernel halts. */
+enum blocker_kind { B_READ, B_WRITE, B_POLL, B_SELECT, B_SETLKW };
+
+struct blocker {
+	enum blocker_kind kind;
+	struct lwp *lwp;
+	int fd;
+	int result, error;
+};
+
+static int halted;
+
+static void *
+blocker_main(void *arg)
+{
+	static char big[PIPE_SIZE + 1];
+	struct blocker *b = arg;
+	struct pollfd p = { .fd = b->fd, .events = POLLIN };
+	fd_set r;
+
+	rump_lwproc_switch(b->lwp);
+	switch (b->kind) {
+	case B_READ:
+		b->result = (int)rump_sys_read(b->fd, big, 1);
+		break;
+	case B_WRITE:
+		b->result = (int)rump_sys_write(b->fd, big, sizeof(big));
+		break;
+	case B_POLL:
+		b->result = rump_sys_poll(&p, 1, -1);
+		break;
+	case B_SELECT:
+		FD_ZERO(&r);
+		FD_SET(b->fd, &r);
+		b->result = rump_sys_select(b->fd + 1, &r, NULL, NULL, NULL);
+		break;
+	case B_SETLKW:
+		b->result = lk(b->fd, F_SETLKW, F_WRLCK, 0, 0);
+		break;
+	}
+	b->error = errno;
+	/* Once the halt is over, the orphaned lwp can go. */
+	while (!__atomic_load_n(&halted, __ATOMIC_ACQUIRE))
+		sleep_ms(5);
+	rump_lwproc_releaselwp();
+	return NULL;
+}
+
+START_TEST(halt_ends_blocked_calls_with_EINTR)
+{
+	struct lockpair lp;
+	struct blocker b[5];
+	pthread_t t[5];
+	int rfds[2], wfds[2], i;
+	static char big[PIPE_SIZE];
+
+	boot();
+	lockpair_setup(&lp);
+	ck_assert_int_eq(lk(lp.fd1, F_SETLK, F_WRLCK, 0, 0), 0);
+	make_pipe(rfds, 0);
+	make_pipe(wfds, 0);
+	ck_assert_int_eq(rump_sys_write(wfds[1], big, sizeof(big)),
+	    PIPE_SIZE);
+	for (i = 0; i < 5; i++) {
+		b[i].kind = (enum blocker_kind)i;
+		b[i].fd = i == B_WRITE ? wfds[1] : rfds[0];
+		if (i == B_SETLKW) {
+			become(lp.p2);
+			b[i].fd = lp.fd2;
+		}
+		ck_assert_int_eq(rump_lwproc_newlwp(rump_sys_getpid()), 0);
+		b[i].lwp = rump_lwproc_curlwp();
+		rump_lwproc_switch(lp.p1);
+		pthread_create(&t[i], NULL, blocker_main, &b[i]);
+	}
+	sleep_ms(200);
+	halt();
+	__atomic_store_n(&halted, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < 5; i++) {
+		pthread_join(t[i], NULL);
+		ck_assert_msg(b[i].result == -1 && b[i].error == EINTR,
+		    "blocker %d: %d, errno %d", i, b[i].result, b[i].error);
+	}
+}
+END_TEST
+
 static Suite *
 fd_suite(void)
 {
@@ -1354,6 +1440,7 @@ fd_suite(void)
 	tcase_add_test(tc, lock_whence_and_shared_table_is_one_owner);
 	tcase_add_test(tc, lock_on_a_pipe);
 	tcase_add_test(tc, lock_engine_against_a_model);
+	tcase_add_test(tc, halt_ends_blocked_calls_with_EINTR);
 	tcase_add_test(tc, lock_released_by_closing_another_descriptor);
 	tcase_add_test(tc, setlkw_woken_by_unlock_and_EDEADLK);
 	suite_add_tcase(s, tc);
