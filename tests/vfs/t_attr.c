@@ -731,6 +731,26 @@ VTEST(cwd, getcwd_of_removed_directory_fails_ENOENT)
 	ck_assert_int_eq(vt_stat(".").st_nlink, 0);
 }
 
+VTEST(cwd, names_in_a_removed_working_directory_are_ENOENT)
+{
+	struct stat st;
+
+	vt_mkfile("/f", 0644, NULL);
+	vt_mkdir("/d", 0755);
+	ck_assert_ok(rump_sys_chdir("/d"));
+	ck_assert_ok(rump_sys_rmdir("/d"));
+	ck_assert_fails(rump_sys_rename("/f", "x"), ENOENT);
+	ck_assert_fails(rump_sys_rename("/f", "x/"), ENOENT);
+	ck_assert_fails(rump_sys_renameat2(AT_FDCWD, "/f", AT_FDCWD, "x/",
+	    RENAME_NOREPLACE), ENOENT);
+	ck_assert_fails(rump_sys_link("/f", "x"), ENOENT);
+	ck_assert_fails(rump_sys_mkdir("x", 0755), ENOENT);
+	ck_assert_fails(rump_sys_symlink("t", "x"), ENOENT);
+	ck_assert_fails(rump_sys_lstat("x", &st), ENOENT);
+	ck_assert_ok(rump_sys_stat(".", &st));
+	ck_assert(vt_exists("/f"));
+}
+
 VTEST(cwd, chdir_errors)
 {
 

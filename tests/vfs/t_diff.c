@@ -331,6 +331,8 @@ struct op {
 	char p1[64], p2[64];
 	const char *target;
 	int flags, mode, s, s2, whence;
+	int rel1, rel2;		/* pass the path relative to the cwd */
+	int uid, gid;
 	long off, len;
 	char wbuf[512];
 };
@@ -338,7 +340,7 @@ struct op {
 enum { OPEN, OPENAT, CLOSE, WRITE, PWRITE, READ, PREAD, LSEEK, FTRUNCATE,
     TRUNCATE, MKDIR, RMDIR, UNLINK, UNLINKAT, RENAME, RENAMEAT2, LINK,
     SYMLINK, READLINK, CHMOD, STAT, LSTAT, FSTAT, LIST, DUP, ACCESS, FSYNC,
-    NKINDS };
+    CHDIR, CHOWN, FCHMOD, LINKAT, NKINDS };
 
 static const int weights[NKINDS] = {
 	[OPEN] = 14, [OPENAT] = 3, [CLOSE] = 8, [WRITE] = 8, [PWRITE] = 5,
@@ -347,6 +349,7 @@ static const int weights[NKINDS] = {
 	[UNLINKAT] = 2, [RENAME] = 6, [RENAMEAT2] = 5, [LINK] = 4,
 	[SYMLINK] = 5, [READLINK] = 3, [CHMOD] = 3, [STAT] = 5, [LSTAT] = 4,
 	[FSTAT] = 3, [LIST] = 4, [DUP] = 2, [ACCESS] = 2, [FSYNC] = 1,
+	[CHDIR] = 2, [CHOWN] = 2, [FCHMOD] = 1, [LINKAT] = 2,
 };
 
 static const int openflags[] = { O_CREAT, O_EXCL, O_TRUNC, O_APPEND,
@@ -388,6 +391,18 @@ draw(struct op *o)
 		o->flags = pick(2) ? AT_REMOVEDIR : 0;
 	if (o->kind == ACCESS)
 		o->mode = pick(8);
+	o->rel1 = pick(100) < 15;
+	o->rel2 = pick(100) < 15;
+	o->uid = (int[]){ 0, 1, 1000, -1 }[pick(4)];
+	o->gid = (int[]){ 0, 1, 1000, -1 }[pick(4)];
+	if (o->kind == CHOWN)
+		o->flags = pick(2);
+	if (selfcheck) {
+		/* One process, one working directory: absolute paths only. */
+		o->rel1 = o->rel2 = 0;
+		if (o->kind == CHDIR)
+			o->kind = STAT;
+	}
 }
 
 static void
@@ -485,11 +500,28 @@ describe(const struct op *o, char *buf, size_t size)
 	case FSYNC:
 		snprintf(buf, size, "fsync(slot %d)", o->s);
 		break;
+	case CHDIR:
+		snprintf(buf, size, "chdir(\"%s\")", o->p1);
+		break;
+	case CHOWN:
+		snprintf(buf, size, "%s(\"%s\", %d, %d)", o->flags ? "lchown" :
+		    "chown", o->p1, o->uid, o->gid);
+		break;
+	case FCHMOD:
+		snprintf(buf, size, "fchmod(slot %d, %#o)", o->s, o->mode);
+		break;
+	case LINKAT:
+		snprintf(buf, size, "linkat(\"%s\", \"%s\", "
+		    "AT_SYMLINK_FOLLOW)", o->p1, o->p2);
+		break;
 	default:
 		snprintf(buf, size, "?");
 	}
 }
 
+/* Paths are absolute (the side's prefix and the name) or, when rel1 or
+ * rel2 says, relative to the working directory, which CHDIR moves on both
+ * sides alike (it starts at the prefix). */
 static void
 run(int side, const struct op *o, struct result *r)
 {
@@ -501,6 +533,10 @@ run(int side, const struct op *o, struct result *r)
 
 	full(side, o->p1, p1, sizeof(p1));
 	full(side, o->p2, p2, sizeof(p2));
+	if (o->rel1)
+		snprintf(p1, sizeof(p1), "%s", o->p1);
+	if (o->rel2)
+		snprintf(p2, sizeof(p2), "%s", o->p2);
 	r->len = 0;
 	errno = 0;
 	switch (o->kind) {
@@ -604,6 +640,26 @@ run(int side, const struct op *o, struct result *r)
 	case FSYNC:
 		r->ret = h ? syscall(SYS_fsync, fd) : rump_sys_fsync(fd);
 		break;
+	case CHDIR:
+		r->ret = h ? syscall(SYS_chdir, p1) : rump_sys_chdir(p1);
+		break;
+	case CHOWN:
+		if (o->flags)
+			r->ret = h ? syscall(SYS_lchown, p1, o->uid, o->gid) :
+			    rump_sys_lchown(p1, o->uid, o->gid);
+		else
+			r->ret = h ? syscall(SYS_chown, p1, o->uid, o->gid) :
+			    rump_sys_chown(p1, o->uid, o->gid);
+		break;
+	case FCHMOD:
+		r->ret = h ? syscall(SYS_fchmod, fd, o->mode) :
+		    rump_sys_fchmod(fd, o->mode);
+		break;
+	case LINKAT:
+		r->ret = h ? syscall(SYS_linkat, AT_FDCWD, p1, AT_FDCWD, p2,
+		    AT_SYMLINK_FOLLOW) : rump_sys_linkat(AT_FDCWD, p1,
+		    AT_FDCWD, p2, AT_SYMLINK_FOLLOW);
+		break;
 	}
 	r->err = r->ret < 0 ? errno : 0;
 	if ((o->kind == READ || o->kind == PREAD || o->kind == READLINK) &&
@@ -662,8 +718,9 @@ mismatch(unsigned seed, int step, const struct op *o, const struct result *hr,
 		nmismatch++;
 		return;
 	}
-	fprintf(stderr, "t_diff: seed %u step %d: %s: %s\n", seed, step, desc,
-	    what);
+	fprintf(stderr, "t_diff: seed %u step %d: %s: %s%s%s\n", seed, step,
+	    desc, what, o->rel1 ? " (1st path from the cwd)" : "",
+	    o->rel2 ? " (2nd path from the cwd)" : "");
 	fprintf(stderr, "  host: ret %ld errno %d (%s) data \"%.*s\"\n",
 	    hr->ret, hr->err, strerror(hr->err), (int)(hr->len > 200 ? 200 :
 	    hr->len), hr->data);
@@ -776,6 +833,9 @@ diff_seed(unsigned seed, int steps)
 
 	for (s = 0; s < NSLOTS; s++)
 		slot[HOST][s] = slot[RUMP][s] = -1;
+	ck_assert_int_eq(chdir(prefix[HOST]), 0);
+	if (!selfcheck)
+		ck_assert_int_eq(rump_sys_chdir(prefix[RUMP]), 0);
 	for (step = 0; step < steps; step++) {
 		draw(&o);
 		if (o.kind >= CLOSE && o.kind <= FTRUNCATE && nused() == 0 &&
@@ -794,7 +854,8 @@ diff_seed(unsigned seed, int steps)
 		if (!returns_fd(o.kind))
 			o.s = usedslot(o.s);
 		describe(&o, desc, sizeof(desc));
-		note("%s", desc);
+		note("%s%s%s", desc, o.rel1 ? " [1st path from cwd]" : "",
+		    o.rel2 ? " [2nd path from cwd]" : "");
 		run(HOST, &o, &hr);
 		run(RUMP, &o, &rr);
 		if (verbose)
@@ -822,6 +883,7 @@ diff_seed(unsigned seed, int steps)
 
 	/* The whole tree at the end, name by name. */
 	final_check(seed, steps);
+	ck_assert_int_eq(chdir("/"), 0);
 	for (s = 0; s < NSLOTS; s++) {
 		if (slot[HOST][s] >= 0)
 			close(slot[HOST][s]);
