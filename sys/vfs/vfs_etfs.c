@@ -92,6 +92,7 @@ static struct etfs *etfs_pending;		/* etfs_mount_lock */
 static const struct bdevsw etfs_bdevsw;
 static const struct cdevsw etfs_cdevsw;
 static struct vfsops etfs_vfsops;
+static const struct vnodeops etfs_vnodeops;
 
 /*
  * Host I/O of a window: the part of uio in [0, size) of the window,
@@ -472,8 +473,6 @@ etfs_vfs_sync(struct mount *mp, int waitfor __unused)
 static int
 etfs_vfs_loadvnode(struct mount *mp, struct vnode *vp, uint64_t key)
 {
-	extern const struct vnodeops etfs_vnodeops;
-
 	if (key != ETFS_ROOTKEY)
 		return ENOENT;
 	vp->v_type = VREG;
@@ -732,7 +731,7 @@ etfs_pathconf(struct vnode *vp __unused, int name __unused,
 	return EINVAL;
 }
 
-const struct vnodeops etfs_vnodeops = {
+static const struct vnodeops etfs_vnodeops = {
 	.vop_lookup = etfs_lookup,
 	.vop_create = etfs_dirop,
 	.vop_mknod = etfs_dirop,
