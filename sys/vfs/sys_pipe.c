@@ -116,11 +116,15 @@ pipe_free(struct pipe *pp)
 	kmem_free(pp, sizeof(*pp));
 }
 
-/* Copy n bytes between the ring at index at and the uio; the count
- * actually moved (less on EFAULT) in *movedp. */
+/*
+ * Copy n bytes between the ring at index at and the uio.  As in Linux, a
+ * copy that faults counts for nothing: the bytes stay in the pipe (or
+ * out of it), and the call returns what earlier copies moved, or EFAULT.
+ * The uio's resid is put back for that; its vectors are spent then, and
+ * the caller stops.
+ */
 static int
-pipe_copy(struct pipe *pp, size_t at, size_t n, struct uio *uio,
-    size_t *movedp)
+pipe_copy(struct pipe *pp, size_t at, size_t n, struct uio *uio)
 {
 	size_t resid = uio->uio_resid, first = MIN(n, PIPE_SIZE - at);
 	int error;
@@ -128,7 +132,8 @@ pipe_copy(struct pipe *pp, size_t at, size_t n, struct uio *uio,
 	error = uiomove(pp->pipe_buf + at, first, uio);
 	if (error == 0 && n > first)
 		error = uiomove(pp->pipe_buf, n - first, uio);
-	*movedp = resid - uio->uio_resid;
+	if (error)
+		uio->uio_resid = resid;
 	return error;
 }
 
@@ -164,7 +169,8 @@ pipe_read(struct file *fp, off_t *offp __unused, struct uio *uio,
 		at = pp->pipe_head;
 		pp->pipe_rbusy = true;
 		mutex_exit(&pp->pipe_lock);
-		error = pipe_copy(pp, at, n, uio, &moved);
+		error = pipe_copy(pp, at, n, uio);
+		moved = error ? 0 : n;
 		mutex_enter(&pp->pipe_lock);
 		pp->pipe_rbusy = false;
 		pp->pipe_head = (pp->pipe_head + moved) % PIPE_SIZE;
@@ -217,7 +223,8 @@ pipe_write(struct file *fp, off_t *offp __unused, struct uio *uio,
 		at = (pp->pipe_head + pp->pipe_count) % PIPE_SIZE;
 		pp->pipe_wbusy = true;
 		mutex_exit(&pp->pipe_lock);
-		error = pipe_copy(pp, at, n, uio, &moved);
+		error = pipe_copy(pp, at, n, uio);
+		moved = error ? 0 : n;
 		mutex_enter(&pp->pipe_lock);
 		pp->pipe_wbusy = false;
 		pp->pipe_count += moved;
