@@ -151,6 +151,73 @@ VTEST(mode, existing_name_with_creat_is_EEXIST_before_EACCES)
 	vt_unbecome();
 }
 
+VTEST(mode, write_without_search_on_directory_is_not_enough)
+{
+
+	vt_mkdir("/d", 0733);
+	vt_mkdir("/w", 0722);
+	vt_become(U, G);
+	ck_assert_ok(rump_sys_close(ck_nonneg(rump_sys_open("/d/f",
+	    O_WRONLY | O_CREAT, 0644))));
+	ck_assert_fails(rump_sys_open("/w/f", O_WRONLY | O_CREAT, 0644),
+	    EACCES);
+	ck_assert_fails(rump_sys_mkdir("/w/e", 0755), EACCES);
+	vt_unbecome();
+}
+
+/* Like vt_become, with one supplementary group. */
+static void
+become_with_group(gid_t extra)
+{
+
+#ifdef HOST_MODE
+	ck_assert_ok(rump_sys_setgroups(1, &extra));
+	ck_assert_ok(rump_sys_setresgid(G, G, 0));
+	ck_assert_ok(rump_sys_setresuid(U, U, 0));
+#else
+	ck_assert_int_eq(rump_lwproc_rfork(RUMP_RFFDG), 0);
+	ck_assert_ok(rump_sys_setgroups(1, &extra));
+	ck_assert_ok(rump_sys_setresgid(G, G, G));
+	ck_assert_ok(rump_sys_setresuid(U, U, U));
+#endif
+}
+
+VTEST(mode, supplementary_group_grants_the_group_bits)
+{
+
+	vt_mkfile("/f", 0640, NULL);
+	ck_assert_ok(rump_sys_chown("/f", 0, 55));
+	become_with_group(55);
+	ck_assert_ok(rump_sys_close(ck_nonneg(rump_sys_open("/f",
+	    O_RDONLY))));
+	ck_assert_fails(rump_sys_open("/f", O_WRONLY), EACCES);
+	/* And lets the owner give the file to that group. */
+	vt_unbecome();
+	ck_assert_ok(rump_sys_chown("/f", U, 0));
+	become_with_group(55);
+	ck_assert_ok(rump_sys_chown("/f", -1, 55));
+	ck_assert_fails(rump_sys_chown("/f", -1, 56), EPERM);
+#ifdef HOST_MODE
+	ck_assert_ok(rump_sys_setresuid(0, 0, 0));
+	ck_assert_ok(rump_sys_setresgid(0, 0, 0));
+	ck_assert_ok(rump_sys_setgroups(0, NULL));
+#else
+	rump_lwproc_releaselwp();
+#endif
+	ck_assert_int_eq(vt_stat("/f").st_gid, 55);
+}
+
+VTEST(mode, noatime_open_needs_ownership_EPERM)
+{
+
+	vt_mkfile("/f", 0644, NULL);
+	vt_become(U, G);
+	ck_assert_fails(rump_sys_open("/f", O_RDONLY | O_NOATIME), EPERM);
+	vt_unbecome();
+	ck_assert_ok(rump_sys_close(ck_nonneg(rump_sys_open("/f",
+	    O_RDONLY | O_NOATIME))));
+}
+
 VTEST(mode, nonroot_creates_files_with_its_ids_and_umask)
 {
 	struct stat st;
@@ -367,6 +434,21 @@ VTEST(chown, nonroot_cannot_chown_anothers_file_EPERM)
 	ck_assert_fails(rump_sys_chown("/f", U, G), EPERM);
 	ck_assert_fails(rump_sys_chown("/f", -1, G), EPERM);
 	vt_unbecome();
+}
+
+VTEST(chown, chown_to_minus_one_changes_nothing_and_is_allowed)
+{
+	struct stat a, b;
+
+	vt_mkfile("/f", 0644, NULL);
+	a = vt_stat("/f");
+	vt_become(U, G);
+	ck_assert_ok(rump_sys_chown("/f", -1, -1));
+	vt_unbecome();
+	b = vt_stat("/f");
+	ck_assert_int_eq(b.st_uid, 0);
+	ck_assert_int_eq(b.st_gid, 0);
+	ck_assert_int_eq(b.st_mode, a.st_mode);
 }
 
 VTEST(chown, owner_may_change_group_to_own_group)

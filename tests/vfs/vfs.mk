@@ -7,7 +7,8 @@
 # needs root, as make test runs).
 # t_diff: the differential test, the same random calls against the host
 # (a directory in /dev/shm) and the rump kernel; T_DIFF_SEEDS=N for more.
-# t_concurrent: threads creating, renaming and unlinking in one directory.
+# t_concurrent: threads creating, renaming and unlinking in one directory
+# (t_concurrent_host: the same on the host kernel, a check of the test).
 VFS_TEST_LIBS := rumpfs_tmpfs rumpvfs rump rumpuser
 
 VFS_SEMANTICS := t_vfs t_rename t_perm t_attr
@@ -27,3 +28,6 @@ TESTPROGS += t_concurrent
 t_concurrent_SRCS := tests/vfs/t_concurrent.c
 t_concurrent_LIBS := $(VFS_TEST_LIBS)
 t_concurrent_PKGS := check
+TESTPROGS += t_concurrent_host
+t_concurrent_host_SRCS := tests/vfs/t_concurrent_host.c
+t_concurrent_host_PKGS := check
