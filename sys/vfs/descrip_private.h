@@ -57,7 +57,9 @@ int lf_setlk(void **headp, void *owner, const struct lf_range *,
 /* Drop every lock that owner holds on the object. */
 void lf_release(void **headp, void *owner);
 
-/* sys_pipe.c: the lock state of a pipe (fp is either end). */
+/* sys_pipe.c */
+#define PIPE_SIZE (64 * 1024)	/* a pipe's capacity: Linux's default */
+/* The lock state of a pipe (fp is either end). */
 void **pipe_lockf_head(struct file *fp);
 
 /* sys_select.c */

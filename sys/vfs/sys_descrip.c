@@ -23,6 +23,8 @@
 #include "descrip_private.h"
 #include "vfs_private.h"
 
+#define F_GETPIPE_SZ 1032	/* linux/fcntl.h */
+
 /* The status flags that F_SETFL changes (Linux SETFL_MASK). */
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
@@ -274,6 +276,12 @@ sys_fcntl(struct lwp *l __unused, const struct sys_fcntl_args *uap,
 		break;
 	case F_SETFL:
 		error = fcntl_setfl(fp, (int)arg);
+		break;
+	case F_GETPIPE_SZ:
+		if (fp->f_type != DTYPE_PIPE)
+			error = EBADF;
+		else
+			retval[0] = PIPE_SIZE;
 		break;
 	case F_GETLK:
 	case F_SETLK:

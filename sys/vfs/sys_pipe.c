@@ -42,7 +42,6 @@
 
 #include "descrip_private.h"
 
-#define PIPE_SIZE (64 * 1024)	/* Linux's default pipe capacity */
 #define PIPE_BUF 4096		/* atomic writes up to this size */
 #define FIONREAD 0x541B
 

@@ -708,6 +708,7 @@ START_TEST(fcntl_status_flags)
 	ck_assert_int_eq(rump_sys_fcntl(rump_sys_dup(fds[0]), F_GETFL),
 	    O_RDONLY | O_NONBLOCK);
 	ck_assert_fails(rump_sys_ioctl(fds[0], FIONBIO, BADPTR), EFAULT);
+	ck_assert_int_eq(rump_sys_fcntl(fds[1], F_GETPIPE_SZ), PIPE_SIZE);
 	halt();
 }
 END_TEST
