@@ -23,6 +23,7 @@
 #include <sys/mount.h>
 #include <sys/namei.h>
 #include <sys/proc.h>
+#include <sys/specdev.h>
 #include <sys/stat.h>
 #include <sys/syscallargs.h>
 #include <sys/uio.h>
@@ -995,6 +996,8 @@ fsync_fd(int fd, int flags)
 		vn_lock(vp, RW_WRITER);
 		error = vp->v_op->vop_fsync(vp, flags, fp->f_cred);
 		vn_unlock(vp);
+		if (error == 0 && (vp->v_type == VBLK || vp->v_type == VCHR))
+			error = spec_fsync(vp);
 	}
 	fd_putfile(fp);
 	return error;

@@ -23,6 +23,7 @@
 #include <sys/mount.h>
 #include <sys/namei.h>
 #include <sys/proc.h>
+#include <sys/specdev.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/vnode.h>
@@ -36,6 +37,14 @@ static const int vtype_to_ifmt[] = {
 	[VCHR] = S_IFCHR, [VLNK] = S_IFLNK, [VSOCK] = S_IFSOCK,
 	[VFIFO] = S_IFIFO, [VBAD] = 0,
 };
+
+/* Is I/O on vp the business of a device driver (spec_*)? */
+static bool
+vn_isdev(const struct vnode *vp)
+{
+
+	return vp->v_type == VBLK || vp->v_type == VCHR;
+}
 
 mode_t
 vn_ifmt(enum vtype t)
@@ -213,6 +222,8 @@ vn_open_check(struct vnode *vp, int flags, kauth_cred_t cred)
 		return EISDIR;
 	if (vp->v_type == VSOCK)
 		return ENXIO;
+	if (vn_isdev(vp) && (vp->v_mount->mnt_flag & MS_NODEV))
+		return EACCES;
 	if ((error = vp->v_op->vop_getattr(vp, &va, cred)) != 0)
 		return error;
 	if ((acc & VWRITE) && (vp->v_mount->mnt_flag & MS_RDONLY) &&
@@ -335,6 +346,11 @@ vn_open(int dirfd, const char *upath, int flags, mode_t mode,
 	if (!(flags & O_PATH)) {
 		if ((error = vp->v_op->vop_open(vp, flags, cred)) != 0)
 			goto out;
+		if (vn_isdev(vp) &&
+		    (error = spec_open(vp, flags, cred)) != 0) {
+			vp->v_op->vop_close(vp, flags, cred);
+			goto out;
+		}
 		/* Linux truncates even for O_RDONLY. */
 		if ((flags & O_TRUNC) && !created && vp->v_type == VREG) {
 			error = vn_truncate_locked(vp, 0, cred);
@@ -371,6 +387,13 @@ vn_read(struct file *fp, off_t *offp, struct uio *uio, int flags __unused)
 	if (vp->v_type == VDIR)
 		return EISDIR;
 	uio->uio_offset = *offp;
+	if (vn_isdev(vp)) {
+		/* Drivers lock for themselves; a read may wait long. */
+		error = spec_read(vp, uio, (fp->f_flag & O_NONBLOCK) ?
+		    IO_NDELAY : 0);
+		*offp = uio->uio_offset;
+		return error;
+	}
 	vn_lock(vp, RW_READER);
 	error = vp->v_op->vop_read(vp, uio,
 	    (fp->f_flag & O_NONBLOCK) ? IO_NDELAY : 0, fp->f_cred);
@@ -392,12 +415,17 @@ vn_write(struct file *fp, off_t *offp, struct uio *uio, int flags __unused)
 	if (fp->f_flag & O_NONBLOCK)
 		ioflag |= IO_NDELAY;
 	uio->uio_offset = *offp;
+	if (vn_isdev(vp)) {
+		error = spec_write(vp, uio, ioflag);
+		*offp = uio->uio_offset;
+		return error;
+	}
+	if (uio->uio_resid == 0)
+		return 0;	/* not even O_APPEND moves the offset */
 	vn_lock(vp, RW_WRITER);
 	/* Linux judges by the writer's credentials, not the opener's. */
-	if (vp->v_type == VREG && uio->uio_resid > 0)
-		error = vn_killpriv_locked(vp, kauth_cred_get());
-	else
-		error = 0;
+	error = vp->v_type == VREG ?
+	    vn_killpriv_locked(vp, kauth_cred_get()) : 0;
 	if (error == 0)
 		error = vp->v_op->vop_write(vp, uio, ioflag, fp->f_cred);
 	vn_unlock(vp);
@@ -423,6 +451,8 @@ vn_ioctl(struct file *fp, unsigned long cmd, void *data)
 		mutex_exit(&fp->f_lock);
 		return copyout(&n, data, sizeof(n));
 	}
+	if (vn_isdev(vp))
+		return spec_ioctl(vp, cmd, data, fp->f_flag);
 	if (vp->v_op->vop_ioctl == NULL)
 		return ENOTTY;
 	return vp->v_op->vop_ioctl(vp, cmd, data, fp->f_flag, fp->f_cred);
@@ -433,6 +463,8 @@ vn_poll(struct file *fp, int events)
 {
 	struct vnode *vp = fp->f_data;
 
+	if (vn_isdev(vp))
+		return spec_poll(vp, events);
 	if (vp->v_op->vop_poll != NULL)
 		return vp->v_op->vop_poll(vp, events);
 	return events & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
@@ -449,12 +481,16 @@ static int
 vn_close(struct file *fp)
 {
 	struct vnode *vp = fp->f_data;
-	int error = 0;
+	int error = 0, error2;
 
 	if (!(fp->f_flag & O_PATH)) {
+		if (vn_isdev(vp))
+			error = spec_close(vp, fp->f_flag, fp->f_cred);
 		vn_lock(vp, RW_WRITER);
-		error = vp->v_op->vop_close(vp, fp->f_flag, fp->f_cred);
+		error2 = vp->v_op->vop_close(vp, fp->f_flag, fp->f_cred);
 		vn_unlock(vp);
+		if (error == 0)
+			error = error2;
 	}
 	vrele(vp);
 	return error;
@@ -489,6 +525,14 @@ vn_seek(struct file *fp, off_t off, int whence, off_t *newoffp)
 			return error;
 		if (whence == SEEK_END) {
 			base = va.va_size;
+			if (vp->v_type == VBLK) {
+				uint64_t size;
+
+				if ((error = spec_blksize(vp->v_rdev,
+				    &size)) != 0)
+					return error;
+				base = (off_t)size;
+			}
 			break;
 		}
 		/* Without hole maps: all data, one hole at the end. */

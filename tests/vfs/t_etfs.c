@@ -776,11 +776,7 @@ START_TEST(buffer_cache_stays_under_memory_limit)
 }
 END_TEST
 
-/*
- * Device nodes through the system calls: these need the VFS to hand
- * VBLK/VCHR vnodes to spec_* (vfs_vnops.c).  Until it does, the size
- * ioctl fails and the test says it was skipped.
- */
+/* Device nodes through the system calls: the VFS hands them to spec_*. */
 START_TEST(blk_through_system_calls)
 {
 	enum { SZ = 16 * 1024 };
@@ -795,14 +791,7 @@ START_TEST(blk_through_system_calls)
 	    RUMP_ETFS_BLK), 0);
 	fd = rump_sys_open("/dev/xbd0", O_RDWR);
 	ck_assert_int_ge(fd, 0);
-	if (rump_sys_ioctl(fd, K_BLKGETSIZE64, &size) == -1) {
-		fprintf(stderr, "blk_through_system_calls: skipped: device "
-		    "vnodes do not reach spec_* yet (ioctl: %s)\n",
-		    strerror(errno));
-		ck_assert_int_eq(rump_sys_close(fd), 0);
-		halt();
-		return;
-	}
+	ck_assert_int_eq(rump_sys_ioctl(fd, K_BLKGETSIZE64, &size), 0);
 	ck_assert_uint_eq(size, SZ);
 	ck_assert_int_eq(rump_sys_pread(fd, buf, 3000, 1234), 3000);
 	check_pattern(buf, 3000, 1234);
