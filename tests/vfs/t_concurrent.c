@@ -452,6 +452,91 @@ VTEST(concurrent, threads_moving_directories_around_lose_none)
 	ck_assert_int_eq(n, NDIRS);
 }
 
+/*
+ * Lookups racing with renames around them: names that no one touches
+ * must always be found, with the same inode.
+ */
+static ino_t stable_ino[4];
+
+static void *
+lookup_worker(void *arg)
+{
+	static const int none[] = { 0 };
+	static const int any[] = { ENOENT, EEXIST, ENOTEMPTY, ENOTDIR, EISDIR,
+	    0 };
+	struct worker *w = arg;
+	char a[64], b[64];
+	struct stat st;
+
+	if (rump_lwproc_rfork(RUMP_RFFDG) != 0) {
+		w->bad_errno = ENOMEM;
+		return NULL;
+	}
+	while (running()) {
+		int i = (int)(wrand(w) % 4), j = (int)(wrand(w) % NNAMES);
+		int k = (int)(wrand(w) % NNAMES);
+
+		if (w->id % 2 == 0) {
+			/* Readers: the stable names, through both paths. */
+			snprintf(a, sizeof(a), i % 2 ? "/r/stable%d" :
+			    "/r/sub/../stable%d", i);
+			check(w, rump_sys_stat(a, &st), a, none);
+			if (st.st_ino != stable_ino[i] && w->bad_errno == 0) {
+				w->bad_errno = ESTALE;
+				snprintf(w->bad_call, sizeof(w->bad_call),
+				    "stat %s: wrong inode", a);
+			}
+			snprintf(a, sizeof(a), "/r/n%d", j);
+			check(w, rump_sys_lstat(a, &st), "lstat", any);
+		} else {
+			/* Writers: everything else in the directory. */
+			snprintf(a, sizeof(a), "/r/n%d", j);
+			snprintf(b, sizeof(b), "/r/n%d", k);
+			switch (wrand(w) % 4) {
+			case 0:
+				check(w, rump_sys_mkdir(a, 0755), "mkdir", any);
+				break;
+			case 1:
+				check(w, rump_sys_rename(a, b), "rename", any);
+				break;
+			case 2:
+				check(w, rump_sys_rmdir(a), "rmdir", any);
+				break;
+			default:
+				check(w, rump_sys_symlink("stable0", a),
+				    "symlink", any);
+				check(w, rump_sys_unlink(b), "unlink", any);
+			}
+		}
+	}
+	rump_lwproc_releaselwp();
+	return NULL;
+}
+
+VTEST(concurrent, lookups_of_untouched_names_never_fail_during_renames)
+{
+	struct worker w[NTHREADS];
+	char path[32];
+	int i;
+
+	vt_mkdir("/r", 0755);
+	vt_mkdir("/r/sub", 0755);
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "/r/stable%d", i);
+		vt_mkfile(path, 0644, NULL);
+		stable_ino[i] = vt_stat(path).st_ino;
+	}
+	memset(w, 0, sizeof(w));
+	start_clock();
+	for (i = 0; i < NTHREADS; i++) {
+		w[i].id = i;
+		w[i].rng = 0xabcdef01ULL * (uint64_t)(i + 7) + 3;
+		ck_assert_int_eq(pthread_create(&w[i].thread, NULL,
+		    lookup_worker, &w[i]), 0);
+	}
+	join_all(w, NTHREADS);
+}
+
 /* Many threads opening, writing and closing one file: the size is the
  * sum of the appends. */
 static void *
