@@ -128,6 +128,12 @@ dofileio(int fd, struct iovec *kiov, const struct iovec *uiov, int iovcnt,
 	} else {
 		off = pos;
 	}
+	/* Linux: writing nothing does nothing (not even move an O_APPEND
+	 * offset to the end). */
+	if (rw == UIO_WRITE && total == 0) {
+		retval[0] = 0;
+		goto out;
+	}
 	/* Linux: a transfer whose end would pass the largest offset of a
 	 * file with offsets is EINVAL. */
 	if (fp->f_type == DTYPE_VNODE && off >= 0 &&
