@@ -19,13 +19,9 @@ include mk/config.mk
 include sys/kern/kern.mk
 include platform/posix/posix.mk
 -include $(sort $(wildcard cmd/*/*.mk))
--include $(sort $(filter-out tests/vfs/%,$(wildcard tests/*/*.mk)))
-# The VFS faction is being built: `make VFS=1' includes it.
-ifeq ($(VFS),1)
 include sys/vfs/vfs.mk
 -include $(sort $(wildcard sys/fs/*/*.mk))
--include $(sort $(wildcard tests/vfs/*.mk))
-endif
+-include $(sort $(wildcard tests/*/*.mk))
 -include $(sort $(wildcard bench/*.mk))
 
 include mk/syscalls.mk

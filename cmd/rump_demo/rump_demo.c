@@ -6,21 +6,31 @@
  * -1 and errno on error), rump_lwproc_* let one host thread act as
  * several kernel processes, and rump_sys_reboot() halts the kernel.
  *
+ * The kernel has the VFS faction with tmpfs as its root: the demo makes
+ * files as two users, fills a small second tmpfs, and reads and writes a
+ * host file that etfs (rump_pub_etfs_register) shows inside the kernel.
+ *
  * RUMP_HOSTNAME, RUMP_NCPU, RUMP_MEMLIMIT and RUMP_VERBOSE in the
  * environment are read by the kernel at boot.
  */
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/reboot.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rump/rump.h>
 #include <rump/rump_syscalls.h>
+#include <rump/rumpvfs.h>
 
 static const char *progname = "rump_demo";
 
@@ -131,6 +141,150 @@ show_time_and_randomness(void)
 	printf("\n\n");
 }
 
+/* Write a whole string to a new file in the kernel. */
+static void
+put_file(const char *path, mode_t mode, const char *text)
+{
+	int fd;
+
+	if ((fd = rump_sys_open(path, O_CREAT | O_WRONLY | O_TRUNC, mode)) == -1)
+		die(errno, "open %s", path);
+	if (rump_sys_write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		die(errno, "write %s", path);
+	rump_sys_close(fd);
+}
+
+/* ls -l of a directory in the kernel: getdents64, then lstat. */
+static void
+list_dir(const char *dir)
+{
+	char buf[4096], path[512];
+	struct dirent64 *d;
+	struct stat st;
+	ssize_t n, off;
+	int fd;
+
+	if ((fd = rump_sys_open(dir, O_RDONLY | O_DIRECTORY)) == -1)
+		die(errno, "open %s", dir);
+	while ((n = rump_sys_getdents64(fd, buf, sizeof(buf))) > 0) {
+		for (off = 0; off < n; off += d->d_reclen) {
+			d = (struct dirent64 *)(buf + off);
+			snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+			if (rump_sys_lstat(path, &st) == -1)
+				die(errno, "lstat %s", path);
+			printf("    %06o %4u %4u %6lld  %s\n", st.st_mode,
+			    st.st_uid, st.st_gid, (long long)st.st_size,
+			    d->d_name);
+		}
+	}
+	if (n == -1)
+		die(errno, "getdents64 %s", dir);
+	rump_sys_close(fd);
+}
+
+static void
+show_files(void)
+{
+	struct lwp *alice;
+	struct statfs sf;
+	char buf[70 * 1024];
+	ssize_t n;
+
+	printf("Files (tmpfs is the root file system):\n");
+	if (rump_sys_mkdir("/home", 0755) == -1 ||
+	    rump_sys_mkdir("/home/alice", 0700) == -1)
+		die(errno, "mkdir /home/alice");
+	if (rump_sys_chown("/home/alice", 1000, 1000) == -1)
+		die(errno, "chown /home/alice");
+
+	alice = new_process();
+	if (rump_sys_setresgid(1000, 1000, 1000) == -1 ||
+	    rump_sys_setresuid(1000, 1000, 1000) == -1)
+		die(errno, "setresuid 1000");
+	put_file("/home/alice/notes.txt", 0600, "alice was here\n");
+	if (rump_sys_symlink("notes.txt", "/home/alice/latest") == -1)
+		die(errno, "symlink");
+	if (rump_sys_open("/home/forbidden", O_CREAT | O_WRONLY, 0644) != -1)
+		die(EINVAL, "alice created a file in /home");
+	printf("  alice (uid 1000) made /home/alice/notes.txt; creating "
+	    "/home/forbidden: %s\n", strerror(errno));
+	rump_lwproc_switch(alice);
+	rump_lwproc_releaselwp();
+	printf("  ls -l /home/alice, as root:\n");
+	list_dir("/home/alice");
+
+	/* A second tmpfs, 64 KiB, filled past its size. */
+	if (rump_sys_mkdir("/small", 0755) == -1 ||
+	    rump_sys_mount("tmpfs", "/small", "tmpfs", 0, "size=64k") == -1)
+		die(errno, "mount tmpfs on /small");
+	memset(buf, 'x', sizeof(buf));
+	{
+		int fd = rump_sys_open("/small/big", O_CREAT | O_WRONLY, 0644);
+
+		if (fd == -1)
+			die(errno, "open /small/big");
+		n = rump_sys_write(fd, buf, sizeof(buf));
+		printf("  a tmpfs of 64 KiB on /small: writing 70 KiB wrote "
+		    "%zd bytes; ", n);
+		if (rump_sys_write(fd, buf, 1) != -1)
+			die(EINVAL, "a full tmpfs took more");
+		printf("one more byte: %s\n", strerror(errno));
+		rump_sys_close(fd);
+	}
+	if (rump_sys_statfs("/small", &sf) == -1)
+		die(errno, "statfs /small");
+	printf("  statfs /small: type %#lx, %llu blocks of %ld bytes, %llu "
+	    "free\n", (unsigned long)sf.f_type,
+	    (unsigned long long)sf.f_blocks, (long)sf.f_bsize,
+	    (unsigned long long)sf.f_bfree);
+	if (rump_sys_umount2("/small", 0) == -1)
+		die(errno, "umount /small");
+	printf("\n");
+}
+
+/* etfs: a host file seen, read and written through the kernel. */
+static void
+show_etfs(void)
+{
+	char hostpath[] = "/tmp/rump_demo.XXXXXX", buf[256];
+	const char *text = "written by the host\n";
+	ssize_t n;
+	int hfd, fd, error;
+
+	printf("A host file inside the kernel (etfs):\n");
+	if ((hfd = mkstemp(hostpath)) == -1)
+		die(errno, "mkstemp %s", hostpath);
+	if (write(hfd, text, strlen(text)) != (ssize_t)strlen(text))
+		die(errno, "write %s", hostpath);
+	if ((error = rump_pub_etfs_register("/host.txt", hostpath,
+	    RUMP_ETFS_REG)) != 0)
+		die(error, "rump_pub_etfs_register %s", hostpath);
+	if ((fd = rump_sys_open("/host.txt", O_RDWR | O_APPEND)) == -1)
+		die(errno, "open /host.txt");
+	if ((n = rump_sys_read(fd, buf, sizeof(buf) - 1)) == -1)
+		die(errno, "read /host.txt");
+	buf[n] = '\0';
+	printf("  %s is /host.txt in the kernel; the kernel reads: %s", hostpath,
+	    buf);
+	text = "and appended by the kernel\n";
+	if (rump_sys_write(fd, text, strlen(text)) == -1 ||
+	    rump_sys_fsync(fd) == -1)
+		die(errno, "write /host.txt");
+	rump_sys_close(fd);
+	if ((error = rump_pub_etfs_remove("/host.txt")) != 0)
+		die(error, "rump_pub_etfs_remove");
+	if ((n = pread(hfd, buf, sizeof(buf) - 1, 0)) == -1)
+		die(errno, "read %s", hostpath);
+	buf[n] = '\0';
+	printf("  the host file now holds:\n");
+	for (char *line = strtok(buf, "\n"); line != NULL;
+	    line = strtok(NULL, "\n"))
+		printf("    %s\n", line);
+	close(hfd);
+	unlink(hostpath);
+	printf("\n");
+}
+
 int
 main(void)
 {
@@ -152,6 +306,8 @@ main(void)
 	    u.release, "machine", u.machine);
 
 	show_processes();
+	show_files();
+	show_etfs();
 	show_time_and_randomness();
 
 	t0 = host_ms();

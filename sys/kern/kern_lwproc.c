@@ -95,6 +95,8 @@ void
 rump_lwproc_switch(struct lwp *l)
 {
 
+	if (l != NULL && l == rumpuser_curlwp())
+		return;		/* already this thread's */
 	if (l != NULL && (l->l_flags & LW_BOUND))
 		panic("rump_lwproc_switch: lwp %p is bound to another thread",
 		    l);

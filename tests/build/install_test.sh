@@ -1,7 +1,8 @@
 #!/bin/sh
 # make install puts headers, libraries and pkg-config files where a user
-# expects them, and `pkg-config --cflags --libs rump' is all a program
-# needs to link a kernel, shared (the default) or static.
+# expects them, and `pkg-config --cflags --libs rump' (or rumpvfs, for the
+# file systems) is all a program needs to link a kernel, shared (the
+# default) or static.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
@@ -11,7 +12,9 @@ make -s install PREFIX=/usr DESTDIR="$tmp/root" >/dev/null
 
 for f in include/rump/rump.h include/rump/rumpuser.h \
     include/rump/rump_syscalls.h lib/librump.a lib/librump.so \
-    lib/librumpuser.a lib/librumpuser.so lib/pkgconfig/rump.pc; do
+    lib/librumpuser.a lib/librumpuser.so lib/pkgconfig/rump.pc \
+    lib/librumpvfs.so lib/librumpfs_tmpfs.a lib/pkgconfig/rumpvfs.pc \
+    lib/pkgconfig/rumpfs_tmpfs.pc; do
 	[ -f "$tmp/root/usr/$f" ] || { echo "not installed: $f"; exit 1; }
 done
 
@@ -54,4 +57,35 @@ if ldd "$tmp/prog-static" | grep -q librump; then
 	echo "static: linked a shared librump"
 	exit 1
 fi
+# The VFS faction: a file on the tmpfs root, written and read back.
+cat >"$tmp/vfs.c" <<'EOC'
+#include <fcntl.h>
+#include <stdio.h>
+#include <rump/rump.h>
+#include <rump/rump_syscalls.h>
+
+int
+main(void)
+{
+	char buf[8] = "";
+	int fd;
+
+	if (rump_init() != 0 || rump_sys_mkdir("/d", 0755) != 0)
+		return 1;
+	fd = rump_sys_open("/d/f", O_CREAT | O_RDWR, 0644);
+	if (fd < 0 || rump_sys_write(fd, "tmpfs", 5) != 5 ||
+	    rump_sys_pread(fd, buf, sizeof(buf) - 1, 0) != 5)
+		return 1;
+	printf("%s\n", buf);
+	return 0;
+}
+EOC
+vflags=$(pkg-config --define-variable=prefix="$tmp/root/usr" --cflags --libs rumpvfs)
+cc -o "$tmp/vfs" "$tmp/vfs.c" -Wl,--as-needed $vflags
+out=$(LD_LIBRARY_PATH=$tmp/root/usr/lib "$tmp/vfs")
+[ "$out" = "tmpfs" ] || { echo "vfs shared: got '$out'"; exit 1; }
+svflags=$(echo "$vflags" | sed "s|-L$tmp/root/usr/lib|-L$tmp/static|")
+cc -o "$tmp/vfs-static" "$tmp/vfs.c" $svflags
+out=$("$tmp/vfs-static")
+[ "$out" = "tmpfs" ] || { echo "vfs static: got '$out'"; exit 1; }
 echo "install: headers, libraries and pkg-config work, shared and static"

@@ -419,6 +419,22 @@ START_TEST(newlwp_joins_existing_process)
 }
 END_TEST
 
+START_TEST(switch_to_own_lwp_changes_nothing)
+{
+	struct lwp *l;
+
+	boot();
+	ck_assert_int_eq(rump_lwproc_rfork(RUMP_RFCFDG), 0);
+	l = rump_lwproc_curlwp();
+	rump_lwproc_switch(l);
+	ck_assert_ptr_eq(rump_lwproc_curlwp(), l);
+	ck_assert_int_eq(rump_sys_getpid(), 2);
+	rump_lwproc_releaselwp();
+	ck_assert_int_eq(rump_sys_getpid(), 1);
+	halt();
+}
+END_TEST
+
 START_TEST(releasing_last_lwp_ends_process)
 {
 	struct lwp *first;
@@ -559,6 +575,7 @@ kern_suite(void)
 	tcase_add_test(tc, rfork_creates_child_processes);
 	tcase_add_test(tc, rfork_with_both_fd_flags_fails_EINVAL);
 	tcase_add_test(tc, newlwp_joins_existing_process);
+	tcase_add_test(tc, switch_to_own_lwp_changes_nothing);
 	tcase_add_test(tc, releasing_last_lwp_ends_process);
 	tcase_add_test(tc, orphans_go_to_default_process);
 	tcase_add_test(tc, threads_on_one_cpu_each_keep_their_process);
