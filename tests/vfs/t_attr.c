@@ -464,6 +464,21 @@ VTEST(mount, dotdot_at_the_mount_root_leads_back_to_the_parent)
 	ck_assert_ok(rump_sys_umount2("/a/mnt", 0));
 }
 
+VTEST(mount, relative_symlink_climbs_out_of_a_mount)
+{
+	char buf[16];
+
+	vt_mkfile("/f", 0644, "outside");
+	vt_mkdir("/mnt", 0755);
+	ck_assert_ok(rump_sys_mount("tmpfs", "/mnt", "tmpfs", 0, NULL));
+	vt_mkdir("/mnt/d", 0755);
+	vt_symlink("../../f", "/mnt/d/l");
+	ck_assert_str_eq(vt_read("/mnt/d/l", buf, sizeof(buf)), "outside");
+	ck_assert_ok(rump_sys_unlink("/mnt/d/l"));
+	ck_assert_ok(rump_sys_rmdir("/mnt/d"));
+	ck_assert_ok(rump_sys_umount2("/mnt", 0));
+}
+
 VTEST(mount, umount_busy_file_system_fails_EBUSY)
 {
 	int fd;

@@ -1366,6 +1366,71 @@ VTEST(symlink, chain_of_41_symlinks_fails_ELOOP)
 	ck_assert_fails(rump_sys_open("/l1", O_RDONLY), ELOOP);
 }
 
+/* /A1 -> A2 -> ... -> Aa -> d, and d/B1 -> B2 -> ... -> Bb -> f. */
+static void
+make_two_chains(int a, int b)
+{
+	char name[32], target[32];
+	int i;
+
+	vt_mkdir("/d", 0755);
+	vt_mkfile("/d/f", 0644, NULL);
+	for (i = 1; i <= a; i++) {
+		snprintf(name, sizeof(name), "/A%d", i);
+		snprintf(target, sizeof(target), i == a ? "d" : "A%d", i + 1);
+		vt_symlink(target, name);
+	}
+	for (i = 1; i <= b; i++) {
+		snprintf(name, sizeof(name), "/d/B%d", i);
+		snprintf(target, sizeof(target), i == b ? "f" : "B%d", i + 1);
+		vt_symlink(target, name);
+	}
+}
+
+VTEST(symlink, forty_links_in_one_path_resolve)
+{
+
+	make_two_chains(20, 20);
+	ck_assert(S_ISREG(vt_stat("/A1/B1").st_mode));
+}
+
+VTEST(symlink, forty_one_links_in_one_path_fail_ELOOP)
+{
+	struct stat st;
+
+	make_two_chains(20, 21);
+	ck_assert(S_ISREG(vt_stat("/d/B1").st_mode));
+	ck_assert(S_ISDIR(vt_stat("/A1").st_mode));
+	ck_assert_fails(rump_sys_stat("/A1/B1", &st), ELOOP);
+	ck_assert_ok(rump_sys_lstat("/A1/B1", &st));
+}
+
+VTEST(symlink, symlink_target_with_trailing_slash_needs_a_directory)
+{
+	struct stat st;
+
+	vt_mkfile("/f", 0644, NULL);
+	vt_mkdir("/d", 0755);
+	vt_symlink("f/", "/lf");
+	vt_symlink("d/", "/ld");
+	ck_assert_fails(rump_sys_stat("/lf", &st), ENOTDIR);
+	ck_assert_fails(rump_sys_open("/lf", O_RDONLY), ENOTDIR);
+	ck_assert(S_ISDIR(vt_stat("/ld").st_mode));
+}
+
+VTEST(symlink, symlinks_to_root_and_dot_resolve)
+{
+
+	vt_mkdir("/d", 0755);
+	vt_symlink("/", "/d/root");
+	vt_symlink(".", "/d/self");
+	vt_symlink("..", "/d/up");
+	ck_assert_int_eq(vt_stat("/d/root").st_ino, vt_stat("/").st_ino);
+	ck_assert_int_eq(vt_stat("/d/self").st_ino, vt_stat("/d").st_ino);
+	ck_assert_int_eq(vt_stat("/d/up/d/self/self/up").st_ino,
+	    vt_stat("/").st_ino);
+}
+
 VTEST(symlink, relative_symlink_resolves_from_its_own_directory)
 {
 	char buf[16];
