@@ -66,6 +66,7 @@ struct file {
 	void *f_data;			/* c: vnode, pipe */
 	off_t f_offset;			/* f_lock */
 	kauth_cred_t f_cred;		/* c: the opener's */
+	void *f_pipe;			/* c: a pipe end's or FIFO's pipe */
 };
 
 /* Linux x86-64 struct flock (fcntl F_GETLK, F_SETLK, F_SETLKW), 32 bytes. */

@@ -33,7 +33,7 @@ struct fdfile {
 
 struct filedesc {
 	kmutex_t fd_lock;
-	unsigned int fd_refcnt;		/* atomic: processes sharing it */
+	unsigned int fd_refcnt;		/* atomic: processes using it */
 	struct fdfile *fd_ofiles;	/* fd_lock */
 	int fd_nfiles;			/* fd_lock: slots allocated */
 	int fd_freefile;		/* fd_lock: lowest possibly free */
@@ -65,6 +65,18 @@ int fd_getflags(int fd, int *flagsp);
 int fd_setflags(int fd, int flags);
 /* Is fd (still) open on fp?  (For callers that raced with close.) */
 bool fd_refers_to(int fd, struct file *fp);
+/*
+ * sys/vfs/sys_pipe.c: open the FIFO vp for open(2), which has found it,
+ * checked the access and opened it (VOP_OPEN).  fflag is the new file's
+ * f_flag (FREAD, FWRITE, O_NONBLOCK, ...).  All openers of vp share one
+ * pipe.  As Linux: a reader waits for a writer and a writer for a reader
+ * (O_RDWR never waits); O_NONBLOCK readers do not wait; an O_NONBLOCK
+ * writer without a reader fails with ENXIO.  On success *fpp (one
+ * reference) owns the caller's vnode reference and open, and closing it
+ * closes the vnode (VOP_CLOSE, vrele); on failure the caller still owns
+ * them.  EINTR if the kernel halts while it waits.
+ */
+int fifo_open(struct vnode *vp, int fflag, struct file **fpp);
 /* The VFS component's init and fini (vfs_init.c): the proc hook, pipes,
  * poll and record locks.  Every process has exited before the fini. */
 int fd_sys_init(void);

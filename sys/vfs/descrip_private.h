@@ -59,6 +59,8 @@ void lf_release(void **headp, void *owner);
 
 /* sys_pipe.c */
 #define PIPE_SIZE (64 * 1024)	/* a pipe's capacity: Linux's default */
+void pipe_sys_init(void);
+void pipe_sys_fini(void);
 /* The lock state of a pipe (fp is either end). */
 void **pipe_lockf_head(struct file *fp);
 

@@ -503,6 +503,7 @@ fd_sys_init(void)
 	int error;
 
 	sel_sys_init();
+	pipe_sys_init();
 	if ((error = lf_sys_init()) != 0)
 		goto fail_lf;
 	if ((error = proc_hook_register(&fd_proc_hook, &fd_hookslot)) != 0)
@@ -513,6 +514,7 @@ fd_sys_init(void)
 	fd_hookslot = -1;
 	lf_sys_fini();
  fail_lf:
+	pipe_sys_fini();
 	sel_sys_fini();
 	return error;
 }
@@ -525,5 +527,6 @@ fd_sys_fini(void)
 	proc_hook_unregister(fd_hookslot);
 	fd_hookslot = -1;
 	lf_sys_fini();
+	pipe_sys_fini();
 	sel_sys_fini();
 }

@@ -278,7 +278,7 @@ sys_fcntl(struct lwp *l __unused, const struct sys_fcntl_args *uap,
 		error = fcntl_setfl(fp, (int)arg);
 		break;
 	case F_GETPIPE_SZ:
-		if (fp->f_type != DTYPE_PIPE)
+		if (fp->f_pipe == NULL)
 			error = EBADF;
 		else
 			retval[0] = PIPE_SIZE;
