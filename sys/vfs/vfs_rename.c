@@ -103,16 +103,21 @@ rename_lookup(struct vnode *dvp, const struct componentname *cnp,
 {
 	int error;
 
+	struct vattr va;
+
 	*vpp = NULL;
 	if (!locked)
 		vn_lock(dvp, RW_READER);
 	error = dvp->v_op->vop_lookup(dvp, cnp, vpp);
+	if (error == ENOENT) {
+		/* No such name; but in a removed directory, no names at all. */
+		*vpp = NULL;
+		error = dvp->v_op->vop_getattr(dvp, &va, cnp->cn_cred);
+		if (error == 0 && va.va_nlink == 0)
+			error = ENOENT;
+	}
 	if (!locked)
 		vn_unlock(dvp);
-	if (error == ENOENT) {
-		*vpp = NULL;
-		return 0;
-	}
 	return error;
 }
 

@@ -143,14 +143,20 @@ sys_openat(struct lwp *l __unused, const struct sys_openat_args *uap,
 		if ((flags & O_ACCMODE) != O_RDONLY)
 			fflag |= FWRITE;
 	}
-	if ((fp = file_alloc(DTYPE_VNODE, &vnfileops, vp, fflag)) == NULL) {
+	/* A FIFO's openers share a pipe (sys_pipe.c); the rest is vnfileops. */
+	if (vp->v_type == VFIFO && !(flags & O_PATH))
+		error = fifo_open(vp, fflag, &fp);
+	else if ((fp = file_alloc(DTYPE_VNODE, &vnfileops, vp, fflag)) ==
+	    NULL)
+		error = ENOMEM;
+	if (error) {
 		if (!(flags & O_PATH)) {
 			vn_lock(vp, RW_WRITER);
 			vp->v_op->vop_close(vp, flags, kauth_cred_get());
 			vn_unlock(vp);
 		}
 		vrele(vp);
-		return ENOMEM;
+		return error;
 	}
 	error = fd_install(fp, 0, (flags & O_CLOEXEC) ? FD_CLOEXEC : 0, &fd);
 	file_release(fp);	/* the descriptor holds it now, or nothing */

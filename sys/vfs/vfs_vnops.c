@@ -229,7 +229,13 @@ vn_open_check(struct vnode *vp, int flags, kauth_cred_t cred)
 	if ((acc & VWRITE) && (vp->v_mount->mnt_flag & MS_RDONLY) &&
 	    (vp->v_type == VREG || vp->v_type == VDIR || vp->v_type == VLNK))
 		return EROFS;
-	return vn_access(vp, &va, acc, cred);
+	if ((error = vn_access(vp, &va, acc, cred)) != 0)
+		return error;
+	/* Not updating atime is the owner's privilege. */
+	if ((flags & O_NOATIME) && cred->cr_fsuid != va.va_uid &&
+	    !kauth_cred_capable(cred, CAP_FOWNER))
+		return EPERM;
+	return 0;
 }
 
 /*
