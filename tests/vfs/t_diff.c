@@ -713,8 +713,13 @@ mismatch(unsigned seed, int step, const struct op *o, const struct result *hr,
 	if (keepgoing && hr->ret < 0 && rr->ret < 0) {
 		/* Both failed: the trees are still the same; go on. */
 		fprintf(stderr, "t_diff: seed %u step %d: %s: host %s, rump "
-		    "%s\n", seed, step, desc, strerror(hr->err),
-		    strerror(rr->err));
+		    "%s%s%s\n", seed, step, desc, strerror(hr->err),
+		    strerror(rr->err), o->rel1 ? " (1st path from the cwd)" :
+		    "", o->rel2 ? " (2nd path from the cwd)" : "");
+		context(o->p1);
+		if (o->kind == RENAME || o->kind == RENAMEAT2 ||
+		    o->kind == LINK || o->kind == LINKAT)
+			context(o->p2);
 		nmismatch++;
 		return;
 	}
@@ -728,7 +733,8 @@ mismatch(unsigned seed, int step, const struct op *o, const struct result *hr,
 	    rr->ret, rr->err, strerror(rr->err), (int)(rr->len > 200 ? 200 :
 	    rr->len), rr->data);
 	context(o->p1);
-	if (o->kind == RENAME || o->kind == RENAMEAT2 || o->kind == LINK)
+	if (o->kind == RENAME || o->kind == RENAMEAT2 || o->kind == LINK ||
+	    o->kind == LINKAT)
 		context(o->p2);
 	fprintf(stderr, "  the steps before it:\n");
 	for (i = first; i < nhist - 1; i++)

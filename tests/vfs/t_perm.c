@@ -293,6 +293,28 @@ VTEST(sticky, sticky_dir_lets_only_owners_remove_or_rename)
 	ck_assert_ok(rump_sys_rmdir("/s/mydir"));
 }
 
+VTEST(sticky, creat_on_others_symlink_in_sticky_dir_fails_EACCES_even_for_root)
+{
+	int fd;
+
+	/* Linux (may_create_in_sticky): O_CREAT on an existing name that is
+	 * neither a regular file nor a FIFO, in a sticky world-writable
+	 * directory, owned by neither the directory's owner nor the caller,
+	 * is refused before the name is looked at further. */
+	vt_mkdir("/s", 01777);
+	vt_symlink("target", "/s/l");
+	ck_assert_fails(rump_sys_open("/s/l", O_WRONLY | O_CREAT | O_NOFOLLOW,
+	    0644), ELOOP);
+	ck_assert_ok(rump_sys_lchown("/s/l", U, G));
+	ck_assert_fails(rump_sys_open("/s/l", O_WRONLY | O_CREAT | O_NOFOLLOW,
+	    0644), EACCES);
+	ck_assert_fails(rump_sys_open("/s/l", O_RDONLY | O_NOFOLLOW), ELOOP);
+	/* (Following such a link depends on the host's
+	 * fs.protected_symlinks: not tested.) */
+	fd = ck_nonneg(rump_sys_open("/s", O_RDONLY | O_DIRECTORY));
+	ck_assert_ok(rump_sys_close(fd));
+}
+
 VTEST(sticky, sticky_dir_owner_may_remove_anything_in_it)
 {
 
