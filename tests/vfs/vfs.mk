@@ -1,4 +1,4 @@
-# Tests of the VFS faction against the tmpfs root (make VFS=1 for now).
+# Tests of the VFS faction against the tmpfs root.
 #
 # t_vfs, t_rename, t_perm, t_attr: the semantics suite, one behaviour per
 # test.  Each is also built as t_*_host from the same source with
