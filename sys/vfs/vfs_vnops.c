@@ -205,6 +205,31 @@ vn_open_create(struct nameidata *nd, mode_t mode, struct vnode **vpp)
 	return error;
 }
 
+/*
+ * O_CREAT finding someone else's file in a world-writable sticky
+ * directory (Linux's may_create_in_sticky, with protected_regular and
+ * protected_fifos off, their kernel defaults): EACCES, even for root,
+ * for anything but a regular file or a FIFO.  dvp and vp locked.
+ */
+static int
+vn_open_sticky(struct vnode *dvp, struct vnode *vp, kauth_cred_t cred)
+{
+	struct vattr dva, va;
+	int error;
+
+	if (vp->v_type == VREG || vp->v_type == VFIFO)
+		return 0;
+	if ((error = dvp->v_op->vop_getattr(dvp, &dva, cred)) != 0)
+		return error;
+	if (!(dva.va_mode & S_ISVTX) || !(dva.va_mode & S_IWOTH))
+		return 0;
+	if ((error = vp->v_op->vop_getattr(vp, &va, cred)) != 0)
+		return error;
+	if (va.va_uid == dva.va_uid || va.va_uid == cred->cr_fsuid)
+		return 0;
+	return EACCES;
+}
+
 /* Check an existing file against the open flags; vp locked. */
 static int
 vn_open_check(struct vnode *vp, int flags, kauth_cred_t cred)
@@ -346,6 +371,9 @@ vn_open(int dirfd, const char *upath, int flags, mode_t mode,
 			error = EISDIR;
 			goto out;
 		}
+		if ((flags & O_CREAT) && nd->ni_dvp != NULL &&
+		    (error = vn_open_sticky(nd->ni_dvp, vp, cred)) != 0)
+			goto out;
 		if ((error = vn_open_check(vp, flags, cred)) != 0)
 			goto out;
 	}
