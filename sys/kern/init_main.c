@@ -268,6 +268,19 @@ rump_init(void)
 	return error;
 }
 
+/*
+ * Has a halt begun (or is no kernel running)?  A thread that sleeps for
+ * something only another thread can bring (a pipe's data, a lock) checks
+ * this and gives up with EINTR, so that the halt, which waits for every
+ * thread to leave the kernel, is never kept waiting for ever.
+ */
+bool
+kernel_halting(void)
+{
+
+	return !atomic_load_acquire(&rump_booted);
+}
+
 /* Called by sys_reboot: the halt happens when the caller leaves. */
 void
 rump_reboot_request(int how)

@@ -23,6 +23,9 @@ extern int rump_verbose;
  * packet): printed once per distinct call site and subsystem. */
 void log_once(int *, const char *, ...) __printflike(2, 3);
 
+/* init_main.c: a halt has begun; long sleeps give up with EINTR. */
+bool kernel_halting(void);
+
 __dead void panic(const char *, ...) __printflike(1, 2);
 __dead void kern_assert_failed(const char *expr, const char *file,
     int line, const char *func);

@@ -43,14 +43,6 @@
 /* How long an indefinite wait sleeps before it looks for a halt. */
 #define FD_SLEEP_SLICE_NS (50 * 1000 * 1000ULL)
 
-/*
- * The kernel base's "booted and not halting" flag (defined in
- * sys/kern/init_main.c, declared in sys/kern/kern_private.h).  A halt
- * clears it and then waits for the threads inside the kernel to leave;
- * fd_cv_wait watches it so that sleepers do leave.
- */
-extern int rump_booted;
-
 struct fd_procstate {
 	struct filedesc *ps_fd;		/* c: perhaps shared */
 	struct cwdinfo ps_cwdi;
@@ -235,10 +227,10 @@ int
 fd_cv_timedwait(kcondvar_t *cv, kmutex_t *mtx, uint64_t nsec)
 {
 
-	if (!atomic_load_acquire(&rump_booted))
+	if (kernel_halting())
 		return EINTR;
 	(void)cv_timedwait_ns(cv, mtx, MIN(nsec, FD_SLEEP_SLICE_NS));
-	return atomic_load_acquire(&rump_booted) ? 0 : EINTR;
+	return kernel_halting() ? EINTR : 0;
 }
 
 /* Descriptors of the current process. */
