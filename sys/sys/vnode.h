@@ -182,6 +182,7 @@ bool vn_isroot(struct vnode *);		/* the root of its mount? */
 /* sys/vfs/vfs_subr.c: permission checks with Linux's rules. */
 int vn_access(struct vnode *, const struct vattr *, int accmode,
     kauth_cred_t);
+int vn_access_unlocked(struct vnode *, int accmode, kauth_cred_t);
 #define VEXEC 01
 #define VWRITE 02
 #define VREAD 04

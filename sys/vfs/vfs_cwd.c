@@ -34,18 +34,10 @@
 static int
 cwd_check(struct vnode *vp)
 {
-	kauth_cred_t cred = kauth_cred_get();
-	struct vattr va;
-	int error;
 
 	if (vp->v_type != VDIR)
 		return ENOTDIR;
-	vn_lock(vp, RW_READER);
-	error = vp->v_op->vop_getattr(vp, &va, cred);
-	vn_unlock(vp);
-	if (error)
-		return error;
-	return vn_access(vp, &va, VEXEC, cred);
+	return vn_access_unlocked(vp, VEXEC, kauth_cred_get());
 }
 
 /* Make vp (referenced, passed on) the current or the root directory. */

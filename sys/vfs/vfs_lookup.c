@@ -46,21 +46,6 @@
 #define NI_DVP_LOCKED 0x01	/* ni_dvp is locked (exclusive) */
 #define NI_VP_LOCKED 0x02	/* ni_vp is locked */
 
-/* Search permission in directory dvp (unlocked). */
-static int
-lookup_search_ok(struct vnode *dvp, kauth_cred_t cred)
-{
-	struct vattr va;
-	int error;
-
-	vn_lock(dvp, RW_READER);
-	error = dvp->v_op->vop_getattr(dvp, &va, cred);
-	vn_unlock(dvp);
-	if (error)
-		return error;
-	return vn_access(dvp, &va, VEXEC, cred);
-}
-
 /*
  * If a file system is mounted on vp, replace vp (referenced) by that
  * file system's root, repeatedly for mounts stacked on mounts.
@@ -359,7 +344,7 @@ namei(struct nameidata *nd)
 			error = ENOTDIR;
 			goto bad;
 		}
-		if ((error = lookup_search_ok(dvp, nd->ni_cred)) != 0)
+		if ((error = vn_access_unlocked(dvp, VEXEC, nd->ni_cred)) != 0)
 			goto bad;
 
 		if (is_dot(cp, cnp->cn_namelen) ||

@@ -62,3 +62,18 @@ vn_access(struct vnode *vp, const struct vattr *va, int accmode,
 	}
 	return EACCES;
 }
+
+/* vn_access on an unlocked vnode: its attributes read under a shared lock. */
+int
+vn_access_unlocked(struct vnode *vp, int accmode, kauth_cred_t cred)
+{
+	struct vattr va;
+	int error;
+
+	vn_lock(vp, RW_READER);
+	error = vp->v_op->vop_getattr(vp, &va, cred);
+	vn_unlock(vp);
+	if (error)
+		return error;
+	return vn_access(vp, &va, accmode, cred);
+}
