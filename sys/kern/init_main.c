@@ -257,7 +257,7 @@ rump_init(void)
 		    "limit %llu bytes\n", ncpu, ncpu == 1 ? "" : "s",
 		    (unsigned long long)kmem_limit());
 	lwp0_leave(l0);
-	rump_reboot_pending = 0;
+	__atomic_store_n(&rump_reboot_pending, 0, __ATOMIC_RELEASE);
 	atomic_store_release(&rump_booted, 1);
 	sched_set_open(true);
 	return 0;
@@ -286,7 +286,7 @@ void
 rump_reboot_request(int how)
 {
 
-	rump_reboot_pending = how + 1;
+	__atomic_store_n(&rump_reboot_pending, how + 1, __ATOMIC_RELEASE);
 }
 
 /*

@@ -138,8 +138,9 @@ kthread_join(struct lwp *l)
 {
 	int error;
 
-	KASSERT(l->l_flags & LW_KTHREAD_JOIN);
+	/* l_flags is the thread's own until it has been joined. */
 	error = rumpuser_thread_join(l->l_private);
+	KASSERT(l->l_flags & LW_KTHREAD_JOIN);
 	if (error == 0) {
 		lwp_remove(l);
 		lwp_free(l);

@@ -25,6 +25,25 @@
 #include <sys/condvar.h>
 #include <rump/rumpuser.h>
 
+/*
+ * The owner field is written by the holder and read by anyone (the
+ * "locking against myself" and mutex_owned checks): relaxed atomics, since
+ * a reader only ever compares it with its own lwp.
+ */
+static inline struct lwp *
+mutex_owner(const kmutex_t *mtx)
+{
+
+	return __atomic_load_n(&mtx->mtx_owner, __ATOMIC_RELAXED);
+}
+
+static inline void
+mutex_set_owner(kmutex_t *mtx, struct lwp *l)
+{
+
+	__atomic_store_n(&mtx->mtx_owner, l, __ATOMIC_RELAXED);
+}
+
 void
 mutex_init(kmutex_t *mtx, kmutex_type_t type, int ipl __unused)
 {
@@ -34,7 +53,7 @@ mutex_init(kmutex_t *mtx, kmutex_type_t type, int ipl __unused)
 		flags |= RUMPUSER_MTX_SPIN;
 	if (rumpuser_mutex_init(&mtx->mtx_host, flags) != 0)
 		panic("mutex_init: no host memory for a mutex");
-	mtx->mtx_owner = NULL;
+	mutex_set_owner(mtx, NULL);
 	mtx->mtx_type = type;
 	mtx->mtx_class = lockdebug_class(__builtin_return_address(0));
 }
@@ -43,7 +62,7 @@ void
 mutex_destroy(kmutex_t *mtx)
 {
 
-	KASSERTMSG(mtx->mtx_owner == NULL, "mutex_destroy: %p is held", mtx);
+	KASSERTMSG(mutex_owner(mtx) == NULL, "mutex_destroy: %p is held", mtx);
 	rumpuser_mutex_destroy(mtx->mtx_host);
 	mtx->mtx_host = NULL;
 }
@@ -53,7 +72,7 @@ mutex_enter(kmutex_t *mtx)
 {
 	struct lwp *l = curlwp;
 
-	KASSERTMSG(mtx->mtx_owner != l || l == NULL,
+	KASSERTMSG(mutex_owner(mtx) != l || l == NULL,
 	    "mutex_enter: %p: locking against myself", mtx);
 	/* Checked before waiting: an order bug panics, not deadlocks. */
 	lockdebug_acquired(l, mtx->mtx_class, mtx);
@@ -62,7 +81,7 @@ mutex_enter(kmutex_t *mtx)
 		rumpuser_mutex_enter_nowrap(mtx->mtx_host);
 	else
 		rumpuser_mutex_enter(mtx->mtx_host);
-	mtx->mtx_owner = l;
+	mutex_set_owner(mtx, l);
 }
 
 int
@@ -71,8 +90,8 @@ mutex_tryenter(kmutex_t *mtx)
 
 	if (rumpuser_mutex_tryenter(mtx->mtx_host) != 0)
 		return 0;
-	mtx->mtx_owner = curlwp;
-	lockdebug_acquired(mtx->mtx_owner, mtx->mtx_class, mtx);
+	mutex_set_owner(mtx, curlwp);
+	lockdebug_acquired(curlwp, mtx->mtx_class, mtx);
 	return 1;
 }
 
@@ -80,10 +99,10 @@ void
 mutex_exit(kmutex_t *mtx)
 {
 
-	KASSERTMSG(mtx->mtx_owner == curlwp,
+	KASSERTMSG(mutex_owner(mtx) == curlwp,
 	    "mutex_exit: %p not held by the caller", mtx);
-	lockdebug_released(mtx->mtx_owner, mtx->mtx_class, mtx);
-	mtx->mtx_owner = NULL;
+	lockdebug_released(curlwp, mtx->mtx_class, mtx);
+	mutex_set_owner(mtx, NULL);
 	rumpuser_mutex_exit(mtx->mtx_host);
 }
 
@@ -91,7 +110,9 @@ bool
 mutex_owned(const kmutex_t *mtx)
 {
 
-	return mtx->mtx_owner != NULL && mtx->mtx_owner == curlwp;
+	struct lwp *owner = mutex_owner(mtx);
+
+	return owner != NULL && owner == curlwp;
 }
 
 void
@@ -215,9 +236,9 @@ cv_wait(kcondvar_t *cv, kmutex_t *mtx)
 	    cv->cv_wmesg);
 	cv->cv_waiters++;
 	lockdebug_released(l, mtx->mtx_class, mtx);
-	mtx->mtx_owner = NULL;
+	mutex_set_owner(mtx, NULL);
 	rumpuser_cv_wait(cv->cv_host, mtx->mtx_host);
-	mtx->mtx_owner = l;
+	mutex_set_owner(mtx, l);
 	lockdebug_acquired(l, mtx->mtx_class, mtx);
 	cv->cv_waiters--;
 }
@@ -232,10 +253,10 @@ cv_timedwait_ns(kcondvar_t *cv, kmutex_t *mtx, uint64_t nsec)
 	    cv->cv_wmesg);
 	cv->cv_waiters++;
 	lockdebug_released(l, mtx->mtx_class, mtx);
-	mtx->mtx_owner = NULL;
+	mutex_set_owner(mtx, NULL);
 	error = rumpuser_cv_timedwait(cv->cv_host, mtx->mtx_host,
 	    (int64_t)(nsec / 1000000000ULL), (int64_t)(nsec % 1000000000ULL));
-	mtx->mtx_owner = l;
+	mutex_set_owner(mtx, l);
 	lockdebug_acquired(l, mtx->mtx_class, mtx);
 	cv->cv_waiters--;
 	return error;

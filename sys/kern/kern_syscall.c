@@ -170,7 +170,8 @@ rump_syscall(int num, const long *args, int nargs, long *retval)
 	rump_unschedule();
 
 	/* The halt that this call asked for, now that we are outside. */
-	if (__predict_false(rump_reboot_pending) && num == SYS_reboot)
+	if (__predict_false(__atomic_load_n(&rump_reboot_pending,
+	    __ATOMIC_ACQUIRE)) && num == SYS_reboot)
 		rump_reboot_complete();
 	if (retval != NULL) {
 		retval[0] = rv[0];
