@@ -115,13 +115,28 @@ mutex_owned(const kmutex_t *mtx)
 	return owner != NULL && owner == curlwp;
 }
 
+/* rw_writer, like a mutex's owner, is read without the lock: relaxed. */
+static inline struct lwp *
+rw_writer(const krwlock_t *rw)
+{
+
+	return __atomic_load_n(&rw->rw_writer, __ATOMIC_RELAXED);
+}
+
+static inline void
+rw_set_writer(krwlock_t *rw, struct lwp *l)
+{
+
+	__atomic_store_n(&rw->rw_writer, l, __ATOMIC_RELAXED);
+}
+
 void
 rw_init(krwlock_t *rw)
 {
 
 	if (rumpuser_rw_init(&rw->rw_host) != 0)
 		panic("rw_init: no host memory for a rwlock");
-	rw->rw_writer = NULL;
+	rw_set_writer(rw, NULL);
 	rw->rw_readers = 0;
 	rw->rw_class = lockdebug_class(__builtin_return_address(0));
 }
@@ -130,7 +145,8 @@ void
 rw_destroy(krwlock_t *rw)
 {
 
-	KASSERT(rw->rw_writer == NULL && rw->rw_readers == 0);
+	KASSERT(rw_writer(rw) == NULL &&
+	    atomic_load_relaxed(&rw->rw_readers) == 0);
 	rumpuser_rw_destroy(rw->rw_host);
 	rw->rw_host = NULL;
 }
@@ -140,7 +156,7 @@ rw_entered(krwlock_t *rw, krw_t op)
 {
 
 	if (op == RW_WRITER)
-		rw->rw_writer = curlwp;
+		rw_set_writer(rw, curlwp);
 	else
 		atomic_inc_uint(&rw->rw_readers);
 }
@@ -149,7 +165,7 @@ void
 rw_enter(krwlock_t *rw, krw_t op)
 {
 
-	KASSERTMSG(rw->rw_writer != curlwp || curlwp == NULL,
+	KASSERTMSG(rw_writer(rw) != curlwp || curlwp == NULL,
 	    "rw_enter: %p: locking against myself", rw);
 	lockdebug_acquired(curlwp, rw->rw_class, rw);
 	rumpuser_rw_enter(op == RW_WRITER ? RUMPUSER_RW_WRITER :
@@ -174,12 +190,13 @@ rw_exit(krwlock_t *rw)
 {
 
 	lockdebug_released(curlwp, rw->rw_class, rw);
-	if (rw->rw_writer != NULL) {
-		KASSERTMSG(rw->rw_writer == curlwp,
+	if (rw_writer(rw) != NULL) {
+		KASSERTMSG(rw_writer(rw) == curlwp,
 		    "rw_exit: %p write-held by another lwp", rw);
-		rw->rw_writer = NULL;
+		rw_set_writer(rw, NULL);
 	} else {
-		KASSERTMSG(rw->rw_readers > 0, "rw_exit: %p not held", rw);
+		KASSERTMSG(atomic_load_relaxed(&rw->rw_readers) > 0,
+		    "rw_exit: %p not held", rw);
 		atomic_dec_uint(&rw->rw_readers);
 	}
 	rumpuser_rw_exit(rw->rw_host);
@@ -189,7 +206,9 @@ bool
 rw_write_held(const krwlock_t *rw)
 {
 
-	return rw->rw_writer != NULL && rw->rw_writer == curlwp;
+	struct lwp *w = rw_writer(rw);
+
+	return w != NULL && w == curlwp;
 }
 
 /* Some lwp holds it for reading (we cannot tell which). */

@@ -17,7 +17,8 @@
  * system's node may be attached to one vnode at a time.
  *
  * Locking: vcache_lock protects the hash, the LRU, the per-mount lists,
- * v_usecount and v_iflag; vcache_cv is signalled on every LOADING or
+ * v_usecount and v_iflag (v_usecount is also changed with atomic
+ * operations, so that an assertion may read it without the lock); vcache_cv is signalled on every LOADING or
  * RECLAIMING transition.  vcache_lock is a leaf: nothing else is taken
  * while it is held (VOPs run without it).  A vnode lock (v_lock) is never
  * taken while vcache_lock is held either.
@@ -197,7 +198,8 @@ vcache_get(struct mount *mp, uint64_t key, struct vnode **vpp)
 			cv_wait(&vcache_cv, &vcache_lock);
 			goto again;
 		}
-		if (vp->v_usecount++ == 0) {
+		if (__atomic_fetch_add(&vp->v_usecount, 1,
+		    __ATOMIC_RELAXED) == 0) {
 			TAILQ_REMOVE(&vcache_lru, vp, v_lru);
 			vcache_nlru--;
 		}
@@ -232,7 +234,7 @@ vcache_get(struct mount *mp, uint64_t key, struct vnode **vpp)
 	mutex_enter(&vcache_lock);
 	if (error) {
 		KASSERT(vp->v_data == NULL);
-		vp->v_usecount = 0;
+		__atomic_store_n(&vp->v_usecount, 0, __ATOMIC_RELAXED);
 		vp->v_iflag = VI_RECLAIMING;
 		vnode_destroy(vp);
 		mutex_exit(&vcache_lock);
@@ -252,7 +254,7 @@ vref(struct vnode *vp)
 
 	mutex_enter(&vcache_lock);
 	KASSERT(vp->v_usecount > 0);
-	vp->v_usecount++;
+	__atomic_add_fetch(&vp->v_usecount, 1, __ATOMIC_RELAXED);
 	mutex_exit(&vcache_lock);
 }
 
@@ -263,7 +265,8 @@ vref_try(struct vnode *vp)
 
 	mutex_enter(&vcache_lock);
 	ok = (vp->v_iflag & (VI_LOADING | VI_RECLAIMING)) == 0;
-	if (ok && vp->v_usecount++ == 0) {
+	if (ok && __atomic_fetch_add(&vp->v_usecount, 1,
+	    __ATOMIC_RELAXED) == 0) {
 		TAILQ_REMOVE(&vcache_lru, vp, v_lru);
 		vcache_nlru--;
 	}
@@ -284,7 +287,7 @@ vrele(struct vnode *vp)
 	mutex_enter(&vcache_lock);
 	KASSERT(vp->v_usecount > 0);
 	if (vp->v_usecount > 1) {
-		vp->v_usecount--;
+		__atomic_sub_fetch(&vp->v_usecount, 1, __ATOMIC_RELAXED);
 		mutex_exit(&vcache_lock);
 		return;
 	}
@@ -296,7 +299,7 @@ vrele(struct vnode *vp)
 	rw_exit(&vp->v_lock);
 
 	mutex_enter(&vcache_lock);
-	if (--vp->v_usecount > 0) {
+	if (__atomic_sub_fetch(&vp->v_usecount, 1, __ATOMIC_RELAXED) > 0) {
 		/* Taken again while inactive ran: the new owner's now. */
 		mutex_exit(&vcache_lock);
 		return;
@@ -324,7 +327,8 @@ void
 vn_lock(struct vnode *vp, krw_t op)
 {
 
-	KASSERT(vp->v_usecount > 0);
+	/* Read without vcache_lock: only our own reference matters. */
+	KASSERT(__atomic_load_n(&vp->v_usecount, __ATOMIC_RELAXED) > 0);
 	rw_enter(&vp->v_lock, op);
 }
 
@@ -390,7 +394,7 @@ vflush_root(struct mount *mp, struct vnode *rootvp)
 	mutex_enter(&vcache_lock);
 	mp->mnt_gone = true;
 	KASSERT(rootvp->v_usecount == 1);
-	rootvp->v_usecount = 0;
+	__atomic_store_n(&rootvp->v_usecount, 0, __ATOMIC_RELAXED);
 	rootvp->v_iflag |= VI_RECLAIMING;
 	vnode_reclaim(rootvp);
 	mutex_exit(&vcache_lock);

@@ -422,6 +422,18 @@ rump_ktest_kmem_inuse(void)
 }
 
 /* Taking two locks in both orders panics (lockdebug, DIAGNOSTIC). */
+/* Was the kernel built with its checks (KASSERT, the lock-order checker)? */
+int
+rump_ktest_diagnostic(void)
+{
+
+#ifdef DIAGNOSTIC
+	return 1;
+#else
+	return 0;
+#endif
+}
+
 int
 rump_ktest_lockorder_reversal(void)
 {

@@ -31,6 +31,7 @@ int rump_ktest_kmem_limit(void);
 int rump_ktest_pool(void);
 int rump_ktest_callout(void);
 int rump_ktest_kthread(void);
+int rump_ktest_diagnostic(void);
 int rump_ktest_lockorder_reversal(void);
 int rump_ktest_lockorder_consistent(void);
 int rump_ktest_uiomove(char *, size_t);
@@ -565,7 +566,10 @@ kern_suite(void)
 	tcase_add_test(tc, pool_objects_distinct_and_slabs_returned);
 	tcase_add_test(tc, callouts_fire_in_order_not_early);
 	tcase_add_test(tc, detached_kthread_runs_and_halt_joins);
-	tcase_add_test_raise_signal(tc, lock_order_reversal_panics, SIGABRT);
+	/* Only a DIAGNOSTIC kernel has the lock-order checker. */
+	if (rump_ktest_diagnostic())
+		tcase_add_test_raise_signal(tc, lock_order_reversal_panics,
+		    SIGABRT);
 	tcase_add_test(tc, consistent_lock_order_does_not_panic);
 	tcase_add_test(tc, uiomove_scatters_and_faults_EFAULT);
 	suite_add_tcase(s, tc);
