@@ -19,6 +19,7 @@ include mk/config.mk
 include sys/kern/kern.mk
 include platform/posix/posix.mk
 -include $(sort $(wildcard cmd/*/*.mk))
+-include $(sort $(wildcard lib/*/*.mk))
 include sys/vfs/vfs.mk
 -include $(sort $(wildcard sys/fs/*/*.mk))
 -include $(sort $(wildcard tests/*/*.mk))

@@ -1,7 +1,8 @@
 # syscalls.mk: the system call table (sys/kern/syscalls.tbl) generates the
 # SYS_* numbers and argument structures, the name table, one handler
 # package per component, the rump_sys_* entry points and their public
-# header (tools/gensyscalls.awk; see the comments at the top of both).
+# header, and the remote client's rump_sys_* (lib/librumpclient)
+# (tools/gensyscalls.awk; see the comments at the top of both).
 #
 # The generator runs once for all outputs and records that in a stamp.
 # It leaves an output that did not change untouched, so editing a comment
@@ -21,7 +22,8 @@ SYSCALLS_GEN := $(GEN)/include/rump/rump_syscalls.h \
 	$(GEN)/sys/sys/syscallargs.h \
 	$(GEN)/sys/kern/rump_syscalls.c \
 	$(GEN)/sys/kern/syscalls_info.c \
-	$(foreach c,$(SYSCALLS_COMPONENTS),$(GEN)/sys/kern/syscalls_$(c).c)
+	$(foreach c,$(SYSCALLS_COMPONENTS),$(GEN)/sys/kern/syscalls_$(c).c) \
+	$(GEN)/lib/librumpclient/rumpclient_syscalls.c
 GEN_HEADERS := $(GEN)/include/rump/rump_syscalls.h $(GEN)/sys/sys/syscallargs.h
 
 $(GEN)/syscalls.stamp: $(SYSCALLS_TBL) $(SYSCALLS_AWK)

@@ -9,6 +9,9 @@
 #   sys/kern/syscalls_COMP.c       the handler package of each component
 #   sys/kern/rump_syscalls.c       the kernel's rump_sys_* entry points
 #   include/rump/rump_syscalls.h   their public prototypes, RUMP_SYS_*
+#   lib/librumpclient/rumpclient_syscalls.c
+#                                  the same rump_sys_* for a remote client
+#                                  (host code, over librumpclient)
 #
 # The table is checked completely before anything is written: a malformed
 # line stops the generator with "FILE:LINE: what is wrong" on stderr and
@@ -427,6 +430,65 @@ function gen_public(    i) {
 	output_done()
 }
 
+# The client stub of call i: the same name and signature as the local
+# entry point (the public spelling, as in rump_syscalls.h), the arguments
+# packed as 64-bit registers the same way (pointers as addresses, integers
+# sign- or zero-extended by type), sent by rumpclient_syscall().
+function gen_client_entry(i,    j, last, t) {
+	emit(pub(ret[i]) "\n" wrap("rump_sys_" name[i] "(" arglist(i, 1) ")") \
+	    "\n{")
+	if (nargs[i] > 0)
+		emit("\tint64_t args[6] = { 0 };")
+	emit("\tint64_t rv[2];")
+	if (variadic[i]) {
+		last = nargs[i]
+		emit("\tva_list ap;")
+		t = pub(atype[i, last])
+		emit("\t" t (is_pointer(t) ? "" : " ") aname[i, last] ";")
+	}
+	emit("\tint error;\n")
+	if (variadic[i]) {
+		emit("\tva_start(ap, " aname[i, last - 1] ");")
+		emit("\t" aname[i, last] " = va_arg(ap, " t ");")
+		emit("\tva_end(ap);")
+	}
+	for (j = 1; j <= nargs[i]; j++) {
+		t = atype[i, j]
+		emit("\targs[" (j - 1) "] = (int64_t)" \
+		    (is_pointer(t) ? "(uintptr_t)" : "") aname[i, j] ";")
+	}
+	emit("\terror = rumpclient_syscall(RUMP_SYS_" name[i] ", " \
+	    (nargs[i] > 0 ? "args" : "NULL") ", " nargs[i] ", rv);")
+	emit("\tif (error != 0) {\n\t\terrno = error;")
+	if (is_pointer(ret[i])) {
+		emit("\t\treturn (" pub(ret[i]) ")(intptr_t)-1;\n\t}")
+		emit("\treturn (" pub(ret[i]) ")(uintptr_t)rv[0];\n}\n")
+	} else {
+		emit("\t\treturn -1;\n\t}")
+		emit("\treturn (" pub(ret[i]) ")rv[0];\n}\n")
+	}
+}
+
+function gen_client(    i) {
+	output_begin(gen "/lib/librumpclient/rumpclient_syscalls.c")
+	emit("/*\n * The rump_sys_* entry points of a remote client " \
+	    "(librumpclient): the\n * same names and signatures as the " \
+	    "local ones in rump_syscalls.h, so a\n * program builds against " \
+	    "either library unchanged.  Each packs its\n * arguments into " \
+	    "64-bit registers as the local entry point does, sends\n * the " \
+	    "call to the server with rumpclient_syscall() and returns like " \
+	    "libc:\n * -1 with errno set on error (ENOTCONN once the " \
+	    "connection is gone).\n */\n")
+	emit("#include <errno.h>\n#include <stdarg.h>\n#include <stddef.h>\n" \
+	    "#include <stdint.h>\n#include <sys/types.h>\n\n" \
+	    "#include <rump/rump_syscalls.h>\n#include <rump/rumpclient.h>\n")
+	struct_decls()
+	emit("")
+	for (i = 1; i <= n; i++)
+		gen_client_entry(i)
+	output_done()
+}
+
 END {
 	if (failed)
 		exit 1
@@ -436,11 +498,12 @@ END {
 		exit 1
 	}
 	system("mkdir -p " sq(gen "/sys/sys") " " sq(gen "/sys/kern") " " \
-	    sq(gen "/include/rump"))
+	    sq(gen "/include/rump") " " sq(gen "/lib/librumpclient"))
 	gen_syscallargs()
 	gen_info()
 	for (c = 1; c <= ncomp; c++)
 		gen_package(comp[c])
 	gen_entries()
 	gen_public()
+	gen_client()
 }

@@ -11,7 +11,10 @@
 #   - a second run that changes nothing leaves the outputs untouched;
 #   - a variadic call and a second component generate code that compiles
 #     warning-free as kernel code ($CC, default cc), and the public
-#     header compiles as C and C++.
+#     header compiles as C and C++;
+#   - the remote client's stubs (lib/librumpclient/rumpclient_syscalls.c)
+#     define every rump_sys_* of the public header, with the same
+#     prototypes (they compile warning-free as host code against it).
 # Prints one line per failed check and exits 1 if any failed.
 
 set -u
@@ -58,7 +61,8 @@ for a in $awks; do
 	fi
 	for f in sys/sys/syscallargs.h sys/kern/syscalls_info.c \
 	    sys/kern/syscalls_kern.c sys/kern/rump_syscalls.c \
-	    include/rump/rump_syscalls.h; do
+	    include/rump/rump_syscalls.h \
+	    lib/librumpclient/rumpclient_syscalls.c; do
 		if [ ! -f "$d/$f" ]; then
 			fail "$a: $f not generated"
 		elif ! grep -q 'Generated from sys/kern/syscalls.tbl by tools/gensyscalls.awk; do not edit' "$d/$f"; then
@@ -68,7 +72,8 @@ for a in $awks; do
 		fi
 	done
 	if [ -n "$(ls "$d"/sys/kern/*.tmp "$d"/sys/sys/*.tmp \
-	    "$d"/include/rump/*.tmp 2>/dev/null)" ]; then
+	    "$d"/include/rump/*.tmp "$d"/lib/librumpclient/*.tmp \
+	    2>/dev/null)" ]; then
 		fail "$a: temporary files left behind"
 	fi
 	if [ -z "$first" ]; then
@@ -200,6 +205,49 @@ else
 		else
 			fail "rump_syscalls.h does not compile as C++: $(cat "$TMP/cc.err")"
 		fi
+	fi
+fi
+
+# The client stubs: one per call of the public header, same prototypes.
+# clientnames DIR: the names the header declares and the stubs define.
+clientnames() {
+	sed -n 's/.* \**rump_sys_\([a-z0-9_]*\)(.*/\1/p' \
+	    "$1/include/rump/rump_syscalls.h" | sort >"$TMP/hnames"
+	sed -n 's/^rump_sys_\([a-z0-9_]*\)(.*/\1/p' \
+	    "$1/lib/librumpclient/rumpclient_syscalls.c" | sort >"$TMP/cnames"
+}
+for d in "$first" "$TMP/var"; do
+	[ -n "$d" ] && [ -f "$d/lib/librumpclient/rumpclient_syscalls.c" ] || {
+		fail "no client stubs in $d"
+		continue
+	}
+	clientnames "$d"
+	if [ ! -s "$TMP/hnames" ]; then
+		fail "$d: no rump_sys_* found in rump_syscalls.h"
+	elif cmp -s "$TMP/hnames" "$TMP/cnames"; then
+		ok
+	else
+		fail "$d: the client stubs are not the header's calls: $(diff "$TMP/hnames" "$TMP/cnames" | tr '\n' ' ')"
+	fi
+	if $CC -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+	    -I"$SRCDIR/include" -I"$d/include" -c \
+	    "$d/lib/librumpclient/rumpclient_syscalls.c" -o "$TMP/out.o" \
+	    2>"$TMP/cc.err"; then
+		ok
+	else
+		fail "$d: the client stubs do not compile: $(cat "$TMP/cc.err")"
+	fi
+done
+if [ -f "$TMP/var/lib/librumpclient/rumpclient_syscalls.c" ]; then
+	c=$TMP/var/lib/librumpclient/rumpclient_syscalls.c
+	if grep -q 'mode = va_arg(ap, mode_t);' "$c" &&
+	    grep -q 'rumpclient_syscall(RUMP_SYS_open, args, 3, rv);' "$c" &&
+	    grep -q 'rumpclient_syscall(RUMP_SYS_getpid, NULL, 0, rv);' "$c" &&
+	    grep -q 'args\[3\] = (int64_t)off;' "$c" &&
+	    grep -q 'return (void \*)(intptr_t)-1;' "$c"; then
+		ok
+	else
+		fail "client stubs: open, getpid, pread or mapit not as expected"
 	fi
 fi
 
