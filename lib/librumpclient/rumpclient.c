@@ -626,11 +626,9 @@ sp_connect(const struct sockaddr_storage *addr, socklen_t alen,
 	iov.iov_base = hs;
 	iov.iov_len = off;
 	error = sendall(fd, &iov, 1);
-	if (error != 0)
-		goto out;
-
-	error = readall(fd, r, SP_HDRLEN);
-	if (error == ECONNRESET)
+	if (error == 0)
+		error = readall(fd, r, SP_HDRLEN);
+	if (error == ECONNRESET || error == EPIPE)
 		error = ECONNREFUSED;	/* closed unanswered: server full */
 	if (error != 0)
 		goto out;
