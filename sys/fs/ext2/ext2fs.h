@@ -169,6 +169,7 @@ void ext2_gd_set_itable_unused(struct ext2mount *, uint32_t group,
 void ext2_gd_dirty(struct ext2mount *, uint32_t group);	/* um_lock */
 int ext2_write_super(struct ext2mount *, bool wait);	/* sb and gds */
 bool ext2_group_has_super(const struct ext2mount *, uint32_t group);
+uint64_t ext2_gdb_location(const struct ext2mount *, uint32_t gdblock);
 void ext2_time_now(struct timespec *);
 
 /* ext2_inode.c */
@@ -267,6 +268,13 @@ int ext2_csum_dirblock_verify(struct ext2mount *, struct ext2inode *dir,
     const void *blk);		/* leaf tail or dx tail, as it finds */
 void ext2_csum_dirblock_set(struct ext2mount *, struct ext2inode *dir,
     void *blk);
+/* (B) Lay out the empty 12-byte checksum tail ending a leaf block. */
+void ext2_dir_tail_init(struct ext2mount *, void *blk);
+/* (B) crc32c(crc32c(um_csum_seed, ino), gen): an inode's own seed. */
+uint32_t ext2_csum_inode_seed(const struct ext2mount *, uint32_t ino,
+    uint32_t gen);
+/* (B) For the unit tests: the crc tables match their polynomials. */
+bool ext2_crc_tables_ok(void);
 
 /* The journal (ext2_journal.c): replay at mount with needs_recovery;
  * clears EXT3_FEATURE_INCOMPAT_RECOVER in um_sb (and um_incompat) on
