@@ -64,6 +64,18 @@ struct lwp *rump_lwproc_curlwp(void);
  */
 int rump_syscall(int num, const long *args, int nargs, long *retval);
 
+/*
+ * Serve the running kernel to remote clients (librumpclient) at url:
+ * unix://PATH (the socket file gets mode 0600) or tcp://ADDR:PORT
+ * (docs/sysproxy.md).  Each connection is a process of its own.  Returns
+ * 0 once the socket listens, or an errno: ENXIO (no kernel), EBUSY
+ * (serving already), EINVAL (a bad url), EADDRINUSE (a server answers on
+ * that socket), EEXIST (the path exists and is not a socket),
+ * ENAMETOOLONG, or the host's socket error.  Serving ends when the
+ * kernel halts: the clients are dropped and the server's threads joined.
+ */
+int rump_init_server(const char *url);
+
 #ifdef __cplusplus
 }
 #endif

@@ -30,6 +30,8 @@
  *
  * Version history:
  *   1  first version.
+ *   2  the system-call proxy, server side (rumpuser_sp_*, the hyp_sp_*
+ *      upcalls; docs/sysproxy.md).
  */
 #ifndef _RUMP_RUMPUSER_H_
 #define _RUMP_RUMPUSER_H_
@@ -45,7 +47,7 @@
 extern "C" {
 #endif
 
-#define RUMPUSER_VERSION 1
+#define RUMPUSER_VERSION 2
 
 struct lwp;
 
@@ -63,6 +65,36 @@ struct rumpuser_hyperup {
 	 * stays bound to the thread in between. */
 	void (*hyp_backend_unschedule)(void);
 	void (*hyp_backend_schedule)(void);
+
+	/*
+	 * The system-call proxy (rumpuser_sp_*).  The platform calls these
+	 * from its own threads, which hold no virtual CPU and have no lwp
+	 * bound; each enters the kernel itself and fails with ENXIO when the
+	 * kernel is halting.  kc is the kernel's handle of a client: valid
+	 * from hyp_sp_connect or hyp_sp_fork until hyp_sp_gone.
+	 *
+	 * hyp_sp_connect: a client connected: make its process (forkchild
+	 *   NULL: a new process, child of the default one) or adopt the
+	 *   process that hyp_sp_fork prepared.  *kcp, *pidp: its handle and
+	 *   pid.  0 or an errno (ENOMEM, ENXIO).
+	 * hyp_sp_fork: make a child of kc's process now, with a copy of its
+	 *   descriptor table; *childp is its handle, for hyp_sp_connect or
+	 *   hyp_sp_gone.  Never called while a call of kc runs on the
+	 *   calling thread.
+	 * hyp_sp_syscall: run system call num with args as client kc; call
+	 *   is the platform's handle of this call, for rumpuser_sp_copy*.
+	 *   Returns 0 or the errno, results in rv.  *haltp is set when the
+	 *   call asked for a halt: the platform answers the client and then
+	 *   calls hyp_sp_halt from a thread that is none of its own.
+	 * hyp_sp_gone: the client is gone (its calls have all returned), or
+	 *   a prepared fork child was never adopted: its process exits.
+	 */
+	int (*hyp_sp_connect)(void *forkchild, void **kcp, int *pidp);
+	int (*hyp_sp_fork)(void *kc, void **childp);
+	int (*hyp_sp_syscall)(void *kc, void *call, int num,
+	    const int64_t *args, int64_t *rv, int *haltp);
+	void (*hyp_sp_gone)(void *kc);
+	void (*hyp_sp_halt)(void);
 };
 
 /*
@@ -251,6 +283,56 @@ int rumpuser_syncfd(int fd, int flags, uint64_t start, uint64_t len);
 #define RUMPUSER_RANDOM_HARD 0x01   /* from a seeded source only */
 #define RUMPUSER_RANDOM_NOWAIT 0x02 /* do not wait for entropy */
 int rumpuser_getrandom(void *buf, size_t buflen, int flags, size_t *retp);
+
+/*
+ * The system-call proxy, server side (docs/sysproxy.md): serve remote
+ * clients over a socket.  A client's system calls come in through the
+ * hyp_sp_* upcalls; a remote call's copies of user memory go to the
+ * client through rumpuser_sp_copy*.
+ */
+
+/* Listen on url (unix://PATH or tcp://ADDR:PORT) and serve clients from
+ * platform threads.  0, or EBUSY (serving already), EINVAL (a bad url),
+ * EADDRINUSE (a server answers on the unix socket), EEXIST (the path is
+ * not a socket), ENAMETOOLONG, or the host's socket errors.  May block
+ * (briefly): call it without a virtual CPU. */
+int rumpuser_sp_init(const char *url);
+
+/* Stop serving: stop accepting, drop every client (their copies fail
+ * with EFAULT from now on, so their calls end).  Returns at once.  Any
+ * context, nowrap. */
+void rumpuser_sp_stop(void);
+
+/* Stop, then wait for every platform thread of the server to end (the
+ * last hyp_sp_gone has returned) and join them, close the socket and
+ * remove the unix socket file.  Nothing if not serving.  May block. */
+void rumpuser_sp_fini(void);
+
+/*
+ * One copy between the kernel and the memory of the client whose call is
+ * call (hyp_sp_syscall's): len (maxlen) is 1 to RUMPUSER_SP_COPYMAX; the
+ * kernel splits larger copies.  0, or EFAULT when the client could not
+ * copy or is gone.  Called with a virtual CPU held.  May block (until
+ * the client answers or is dropped).
+ *
+ * rumpuser_sp_copyinstr: reads up to maxlen bytes of a string; *donep is
+ * the number of bytes received: up to and including the first NUL, or
+ * maxlen without one (the kernel looks for the NUL).
+ */
+#define RUMPUSER_SP_COPYMAX 65536
+/* Has the client of call gone (dropped, disconnected, or the server is
+ * stopping)?  Its call should then end soon (long sleeps give up with
+ * EINTR).  Any context, nowrap, never blocks. */
+int rumpuser_sp_dropped(void *call);
+
+int rumpuser_sp_copyin(void *call, const void *uaddr, void *kaddr,
+    size_t len);
+int rumpuser_sp_copyinstr(void *call, const void *uaddr, void *kaddr,
+    size_t maxlen, size_t *donep);
+int rumpuser_sp_copyout(void *call, const void *kaddr, void *uaddr,
+    size_t len);
+int rumpuser_sp_copyoutstr(void *call, const void *kaddr, void *uaddr,
+    size_t len);
 
 #ifdef __cplusplus
 }

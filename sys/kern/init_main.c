@@ -42,6 +42,11 @@ static struct rumpuser_hyperup rump_hyp = {
 	.hyp_unschedule = rump_unschedule,
 	.hyp_backend_unschedule = sched_backend_unschedule,
 	.hyp_backend_schedule = sched_backend_schedule,
+	.hyp_sp_connect = sysproxy_connect,
+	.hyp_sp_fork = sysproxy_fork,
+	.hyp_sp_syscall = sysproxy_syscall,
+	.hyp_sp_gone = sysproxy_gone,
+	.hyp_sp_halt = rump_reboot_complete,
 };
 
 /* A parameter as a number with an optional k/m/g (binary) suffix. */
@@ -272,13 +277,20 @@ rump_init(void)
  * Has a halt begun (or is no kernel running)?  A thread that sleeps for
  * something only another thread can bring (a pipe's data, a lock) checks
  * this and gives up with EINTR, so that the halt, which waits for every
- * thread to leave the kernel, is never kept waiting for ever.
+ * thread to leave the kernel, is never kept waiting for ever.  The same
+ * holds for the call of a remote client that has gone away
+ * (kern_sysproxy.c): it ends, so that the client's process can exit.
  */
 bool
 kernel_halting(void)
 {
+	struct lwp *l;
 
-	return !atomic_load_acquire(&rump_booted);
+	if (!atomic_load_acquire(&rump_booted))
+		return true;
+	l = rumpuser_curlwp();
+	return l != NULL && __predict_false(l->l_sysproxy != NULL) &&
+	    rumpuser_sp_dropped(l->l_sysproxy);
 }
 
 /* Called by sys_reboot: the halt happens when the caller leaves. */
@@ -305,6 +317,7 @@ rump_reboot_complete(void)
 		return;
 	atomic_store_release(&rump_booted, 0);
 	sched_set_open(false);
+	sysproxy_halt_begin();
 	sched_drain();
 	if ((mine = rumpuser_curlwp()) != NULL) {
 		lwp_unbind(mine);
@@ -314,6 +327,7 @@ rump_reboot_complete(void)
 	if ((l0 = lwp0_enter()) == NULL)
 		panic("rump halt: no memory for the halting lwp");
 	aprint_verbose("rump kernel halting\n");
+	sysproxy_halt();
 	boot_unwind(BOOT_DEFAULTPROC, l0);
 	kmem_check_leaks();
 	if (how == 1)

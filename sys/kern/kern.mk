@@ -16,6 +16,7 @@ rump_SRCS := \
 	sys/kern/kern_sched.c \
 	sys/kern/kern_synch.c \
 	sys/kern/kern_syscall.c \
+	sys/kern/kern_sysproxy.c \
 	sys/kern/kern_time.c \
 	sys/kern/kern_uname.c \
 	sys/kern/subr_copy.c \

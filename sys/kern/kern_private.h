@@ -49,4 +49,17 @@ extern volatile int rump_reboot_pending;
 void rump_reboot_request(int how);
 void rump_reboot_complete(void);
 
+/* kern_sysproxy.c: at halt, before the drain (drop the remote clients)
+ * and after it (forget their processes, join the server's threads). */
+void sysproxy_halt_begin(void);
+void sysproxy_halt(void);
+int sysproxy_connect(void *, void **, int *);
+int sysproxy_fork(void *, void **);
+int sysproxy_syscall(void *, void *, int, const int64_t *, int64_t *, int *);
+void sysproxy_gone(void *);
+/* The copies of a remote lwp (subr_copy.c), l_sysproxy its call. */
+int sysproxy_copyin(void *, const void *, void *, size_t);
+int sysproxy_copyout(void *, const void *, void *, size_t, bool);
+int sysproxy_copyinstr(void *, const void *, void *, size_t, size_t *);
+
 #endif /* _KERN_PRIVATE_H_ */

@@ -36,6 +36,8 @@ struct lwp {
 	void *l_arg;			/* kthreads: c: its argument */
 	unsigned int l_nlocks;		/* own: locks held (lockdebug) */
 	uint16_t l_locks[16];		/* own: their classes */
+	void *l_sysproxy;		/* c: the remote call it serves, or
+					   NULL (kern_sysproxy.c) */
 };
 
 #define LW_SYSTEM 0x01	/* a kernel thread */
