@@ -107,8 +107,8 @@ ext2_dir_check_block(struct ext2inode *dp, uint64_t lblk, const uint8_t *blk)
 }
 
 /* Read and check block lblk of directory dp. */
-static int
-ext2_dir_bread(struct ext2inode *dp, uint64_t lblk, struct buf **bpp)
+int
+ext2_dir_bread_raw(struct ext2inode *dp, uint64_t lblk, struct buf **bpp)
 {
 	struct ext2mount *ump = dp->i_ump;
 	uint64_t pblk;
@@ -156,38 +156,61 @@ ext2_dir_nblocks(const struct ext2inode *dp)
 	return ext2_i_size(dp) >> dp->i_ump->um_bshift;
 }
 
-int
-ext2_dir_lookup(struct ext2inode *dp, const char *name, size_t len,
-    struct ext2_lookup_result *lr)
+/* Search block lblk of dp for name: 0, ENOENT or an error. */
+static int
+ext2_dir_search(struct ext2inode *dp, uint64_t lblk, const char *name,
+    size_t len, struct ext2_lookup_result *lr)
 {
 	struct ext2mount *ump = dp->i_ump;
 	struct ext2_dir_entry_2 *de;
 	struct buf *bp;
-	uint64_t lblk, n = ext2_dir_nblocks(dp);
-	uint32_t off, prev;
+	uint32_t off, prev = UINT32_MAX;
 	int error;
 
-	for (lblk = 0; lblk < n; lblk++) {
-		if ((error = ext2_dir_bread(dp, lblk, &bp)) != 0)
-			return error;
-		prev = UINT32_MAX;
-		for (off = 0; off < ump->um_bsize;
-		    prev = off, off += ext2_reclen_get(ump, de)) {
-			de = (void *)((uint8_t *)bp->b_data + off);
-			if (de->inode == 0 ||
-			    ext2_de_namelen(ump, de) != len ||
-			    memcmp(de->name, name, len) != 0)
-				continue;
-			lr->lr_ino = EXT2_LE32(de->inode);
-			lr->lr_type = ext2_has_filetype(ump) ?
-			    de->file_type : EXT2_FT_UNKNOWN;
-			lr->lr_lblk = lblk;
-			lr->lr_off = off;
-			lr->lr_prevoff = prev;
-			brelse(bp);
-			return 0;
-		}
+	if ((error = ext2_dir_bread_raw(dp, lblk, &bp)) != 0)
+		return error;
+	for (off = 0; off < ump->um_bsize;
+	    prev = off, off += ext2_reclen_get(ump, de)) {
+		de = (void *)((uint8_t *)bp->b_data + off);
+		if (de->inode == 0 || ext2_de_namelen(ump, de) != len ||
+		    memcmp(de->name, name, len) != 0)
+			continue;
+		lr->lr_ino = EXT2_LE32(de->inode);
+		lr->lr_type = ext2_has_filetype(ump) ? de->file_type :
+		    EXT2_FT_UNKNOWN;
+		lr->lr_lblk = lblk;
+		lr->lr_off = off;
+		lr->lr_prevoff = prev;
 		brelse(bp);
+		return 0;
+	}
+	brelse(bp);
+	return ENOENT;
+}
+
+/* The entry of name in dp: through the hash index if there is one. */
+int
+ext2_dir_lookup(struct ext2inode *dp, const char *name, size_t len,
+    struct ext2_lookup_result *lr)
+{
+	uint64_t lblk, n = ext2_dir_nblocks(dp), leaves[4];
+	int i, nleaves = __arraycount(leaves), error;
+
+	error = ext2_htree_leaves(dp, name, len, leaves, &nleaves);
+	if (error == 0) {
+		for (i = 0; i < nleaves; i++) {
+			error = ext2_dir_search(dp, leaves[i], name, len, lr);
+			if (error != ENOENT)
+				return error;
+		}
+		return ENOENT;
+	}
+	if (error != ENOTSUP && error != EUCLEAN)
+		return error;
+	for (lblk = 0; lblk < n; lblk++) {
+		error = ext2_dir_search(dp, lblk, name, len, lr);
+		if (error != ENOENT)
+			return error;
 	}
 	return ENOENT;
 }
@@ -211,7 +234,7 @@ ext2_dir_unindex(struct ext2inode *dp)
 		return 0;
 	if (ext2_has_metadata_csum(ump)) {
 		for (lblk = 0; lblk < n; lblk++) {
-			if ((error = ext2_dir_bread(dp, lblk, &bp)) != 0)
+			if ((error = ext2_dir_bread_raw(dp, lblk, &bp)) != 0)
 				return error;
 			if (ext2_dir_has_tail(ump, bp->b_data)) {
 				brelse(bp);
@@ -320,7 +343,7 @@ ext2_dir_add(struct ext2inode *dp, const char *name, size_t len,
 		ftype = 0;
 	lblk = dp->i_dir_lastblk < n ? dp->i_dir_lastblk : 0;
 	for (; lblk < n; lblk++) {
-		if ((error = ext2_dir_bread(dp, lblk, &bp)) != 0)
+		if ((error = ext2_dir_bread_raw(dp, lblk, &bp)) != 0)
 			return error;
 		lim = ext2_dir_has_tail(ump, bp->b_data) ?
 		    ump->um_bsize - EXT2_DIR_TAIL_SIZE : ump->um_bsize;
@@ -365,7 +388,7 @@ ext2_dir_remove(struct ext2inode *dp, const struct ext2_lookup_result *lr)
 
 	if ((error = ext2_dir_unindex(dp)) != 0)
 		return error;
-	if ((error = ext2_dir_bread(dp, lr->lr_lblk, &bp)) != 0)
+	if ((error = ext2_dir_bread_raw(dp, lr->lr_lblk, &bp)) != 0)
 		return error;
 	de = (void *)((uint8_t *)bp->b_data + lr->lr_off);
 	if (lr->lr_prevoff == UINT32_MAX)
@@ -392,7 +415,7 @@ ext2_dir_set_ino(struct ext2inode *dp, const struct ext2_lookup_result *lr,
 
 	if ((error = ext2_dir_unindex(dp)) != 0 && lr->lr_lblk != 0)
 		return error;
-	if ((error = ext2_dir_bread(dp, lr->lr_lblk, &bp)) != 0)
+	if ((error = ext2_dir_bread_raw(dp, lr->lr_lblk, &bp)) != 0)
 		return error;
 	de = (void *)((uint8_t *)bp->b_data + lr->lr_off);
 	de->inode = ino;
@@ -446,7 +469,7 @@ ext2_dir_isempty(struct ext2inode *dp, bool *emptyp)
 
 	*emptyp = true;
 	for (lblk = 0; lblk < n; lblk++) {
-		if ((error = ext2_dir_bread(dp, lblk, &bp)) != 0)
+		if ((error = ext2_dir_bread_raw(dp, lblk, &bp)) != 0)
 			return error;
 		for (off = 0; off < ump->um_bsize;
 		    off += ext2_reclen_get(ump, de)) {
@@ -522,7 +545,7 @@ ext2_dir_readdir(struct ext2inode *dp, struct uio *uio, int *eofp)
 	while (pos < size && !full) {
 		lblk = pos >> ump->um_bshift;
 		start = (uint32_t)(pos & (ump->um_bsize - 1));
-		if ((error = ext2_dir_bread(dp, lblk, &bp)) != 0)
+		if ((error = ext2_dir_bread_raw(dp, lblk, &bp)) != 0)
 			break;
 		for (off = 0; off < ump->um_bsize; off += rl) {
 			de = (void *)((uint8_t *)bp->b_data + off);

@@ -232,6 +232,12 @@ int ext2_dir_readdir(struct ext2inode *dp, struct uio *, int *eofp);
 uint8_t ext2_vtype_to_ft(enum vtype);
 int ext2_dir_check_block(struct ext2inode *dp, uint64_t lblk,
     const uint8_t *blk);	/* EUCLEAN: bad entries */
+int ext2_dir_bread_raw(struct ext2inode *dp, uint64_t lblk,
+    struct buf **bpp);		/* read, checked, csum verified */
+
+/* ext2_htree.c */
+int ext2_htree_leaves(struct ext2inode *dp, const char *name, size_t len,
+    uint64_t *leaves, int *np);	/* ENOTSUP: search linearly */
 
 /* ext2_vfsops.c / ext2_vnops.c */
 extern const struct vnodeops ext2_vnodeops;
