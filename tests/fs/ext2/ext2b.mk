@@ -15,3 +15,11 @@ TESTPROGS += t_ext2b
 t_ext2b_SRCS := tests/fs/ext2/t_ext2b.c
 t_ext2b_LIBS := rumpktest_ext2b rump rumpuser
 t_ext2b_PKGS := check
+
+# The same parts through the whole driver and the system calls.
+ifneq ($(filter rumpfs_ext2,$(KERNLIBS)),)
+TESTPROGS += t_ext2b_mount
+t_ext2b_mount_SRCS := tests/fs/ext2/t_ext2b_mount.c
+t_ext2b_mount_LIBS := rumpfs_ext2 rumpfs_tmpfs rumpvfs rump rumpuser
+t_ext2b_mount_PKGS := check
+endif
