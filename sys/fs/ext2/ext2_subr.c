@@ -91,7 +91,9 @@ ext2_brelse(struct buf *bp)
 
 /*
  * Log a problem with the file system once per mount and cause (the
- * format string is the cause).
+ * format string is the cause); a read-write mount records it in the
+ * superblock's state (EXT2_ERROR_FS) at the next write-back, as Linux
+ * does, so that e2fsck checks the file system.
  */
 void
 ext2_error(struct ext2mount *ump, const char *fmt, ...)
@@ -104,6 +106,7 @@ ext2_error(struct ext2mount *ump, const char *fmt, ...)
 	h ^= h >> 7;
 	h ^= h >> 13;
 	once = &ump->um_errlogged[h % EXT2_ERRLOG_MAX];
+	ump->um_fs_error = 1;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -301,6 +304,9 @@ ext2_write_super(struct ext2mount *ump, bool wait)
 		ump->um_sb.s_free_blocks_count_hi =
 		    (uint32_t)(ump->um_free_blocks >> 32);
 	ump->um_sb.s_free_inodes_count = (uint32_t)ump->um_free_inodes;
+	if (ump->um_fs_error)
+		ump->um_sb.s_state = EXT2_LE16(ump->um_sb.s_state) |
+		    EXT2_ERROR_FS;
 	memcpy(sb, &ump->um_sb, sizeof(*sb));
 	mutex_exit(&ump->um_lock);
 	if (ext2_has_metadata_csum(ump))

@@ -98,6 +98,8 @@ struct ext2mount {
 	uint32_t um_last_dir_group;		/* u: Orlov-ish spreading */
 
 	int um_errlogged[EXT2_ERRLOG_MAX];	/* log_once state */
+	volatile int um_fs_error;		/* ext2_error ran: EXT2_ERROR_FS
+						 * goes into s_state (any) */
 	int um_errlog_any;			/* log_once: ext2_error */
 };
 
