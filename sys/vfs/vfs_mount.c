@@ -85,9 +85,24 @@ vfs_register(struct vfsops *ops)
 	return 0;
 }
 
+/*
+ * A file system type goes (its component is finalised at halt): the
+ * mounts of it go first.  Mounts stack on each other in any order of
+ * types, so all of them are unmounted, newest first; every process has
+ * exited by then, so none is in use.
+ */
 void
 vfs_unregister(struct vfsops *ops)
 {
+	struct mount *mp;
+	bool used = false;
+
+	rw_enter(&mount_lock, RW_READER);
+	TAILQ_FOREACH(mp, &mount_list, mnt_list)
+		used |= mp->mnt_op == ops;
+	rw_exit(&mount_lock);
+	if (used)
+		vfs_unmount_all();
 
 	mutex_enter(&vfs_list_lock);
 	TAILQ_REMOVE(&vfs_list, ops, vfs_list);
