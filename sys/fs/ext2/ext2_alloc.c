@@ -480,11 +480,30 @@ ext2_ifree(struct ext2mount *ump, uint32_t ino, bool isdir)
 	mutex_exit(&ump->um_lock);
 }
 
-/* The free counts come from the group descriptors (ext2_vfsops.c);
- * nothing to recount here. */
+/*
+ * The free counts of the file system: the sums over the group
+ * descriptors (at mount, and again after a journal replay rewrote
+ * them), as Linux takes them.
+ */
 int
-ext2_count_free(struct ext2mount *ump __unused)
+ext2_count_free(struct ext2mount *ump)
 {
+	uint64_t fb = 0, fi = 0;
+	uint32_t g;
 
+	mutex_enter(&ump->um_lock);
+	for (g = 0; g < ump->um_ngroups; g++) {
+		if (ext2_gd_free_blocks(ump, g) > ump->um_bpg ||
+		    ext2_gd_free_inodes(ump, g) > ump->um_ipg) {
+			mutex_exit(&ump->um_lock);
+			ext2_error(ump, "group %u: bad free counts", g);
+			return EUCLEAN;
+		}
+		fb += ext2_gd_free_blocks(ump, g);
+		fi += ext2_gd_free_inodes(ump, g);
+	}
+	ump->um_free_blocks = fb;
+	ump->um_free_inodes = fi;
+	mutex_exit(&ump->um_lock);
 	return 0;
 }
