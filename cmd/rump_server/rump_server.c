@@ -55,9 +55,6 @@
 #define REBOOT_MAGIC2		672274793
 #define REBOOT_CMD_POWER_OFF	0x4321fedc
 
-/* Weak until every librump has the server side (rump.h declares it). */
-int rump_init_server(const char *) __attribute__((weak));
-
 static const char *progname = "rump_server";
 static int status_fd = -1;	/* to the waiting parent, without -s */
 
@@ -274,7 +271,7 @@ main(int argc, char **argv)
 	if (error != 0)
 		die("cannot boot the kernel: %s", strerror(error));
 	register_drives(&sa);
-	error = rump_init_server != NULL ? rump_init_server(sa.url) : ENOSYS;
+	error = rump_init_server(sa.url);
 	if (error != 0)
 		die("%s: %s", sa.url, strerror(error));
 	detached();
