@@ -1,0 +1,2 @@
+# Tests of the file system components: each tests/fs/<fs>/*.mk fragment.
+-include $(sort $(wildcard tests/fs/*/*.mk))
