@@ -179,15 +179,6 @@ ext2_gdb_location(const struct ext2mount *ump, uint32_t i)
 	    (ext2_group_has_super(ump, (uint32_t)g) ? 1 : 0);
 }
 
-/* Is the checksum code linked (B's ext2_csum.c), or only our stubs? */
-static bool
-ext2_csum_available(void)
-{
-	uint32_t c = crc32c(~0U, "123456789", 9);
-
-	return c == 0x1CF96D7CU || c == 0xE3069283U;
-}
-
 /*
  * Read the superblock and check it, and set up the geometry.  EINVAL
  * with a message when it is not an ext2 file system we can mount.
@@ -239,8 +230,7 @@ ext2_read_super(struct ext2mount *ump, uint64_t devsize, const char *src)
 			    sb->s_checksum_type);
 			return EINVAL;
 		}
-		if (ext2_csum_available() &&
-		    ext2_csum_sb_verify(ump, sb) != 0) {
+		if (ext2_csum_sb_verify(ump, sb) != 0) {
 			printf("ext2: %s: superblock checksum does not "
 			    "match\n", src);
 			return EUCLEAN;
@@ -416,15 +406,6 @@ ext2_check_features(struct ext2mount *ump, const char *src, bool *rop)
 		*rop = true;
 		return 0;
 	}
-	if ((ext2_has_metadata_csum(ump) || ext2_has_gdt_csum(ump) ||
-	    ext2_has_extents(ump)) && !ext2_csum_available()) {
-		printf("ext2: %s: feature %s cannot be written yet: mounted "
-		    "read-only\n", src, ext2_has_metadata_csum(ump) ?
-		    "metadata_csum" : ext2_has_gdt_csum(ump) ? "uninit_bg" :
-		    "extent");
-		*rop = true;
-		return 0;
-	}
 	if (EXT2_HAS_COMPAT(ump, EXT3_FEATURE_COMPAT_HAS_JOURNAL) &&
 	    EXT2_LE32(ump->um_sb.s_journal_inum) == 0) {
 		printf("ext2: %s: external journal: mounted read-only\n", src);
@@ -443,8 +424,7 @@ ext2_read_gds(struct ext2mount *ump, const char *src)
 	uint32_t i, n, g;
 	uint64_t freeb = 0, freei = 0;
 	bool flex = EXT2_HAS_INCOMPAT(ump, EXT4_FEATURE_INCOMPAT_FLEX_BG);
-	bool csum = ext2_csum_available() &&
-	    (ext2_has_metadata_csum(ump) || ext2_has_gdt_csum(ump));
+	bool csum = ext2_has_metadata_csum(ump) || ext2_has_gdt_csum(ump);
 	int error;
 
 	ump->um_gd = kmem_zalloc((size_t)ump->um_gdb_count * ump->um_bsize,
