@@ -1013,6 +1013,11 @@ ext2_csum_dirblock_verify(struct ext2mount *ump, struct ext2inode *dir,
 	size_t off;
 	int error;
 
+	/* An htree node first: Linux leaves the old leaf tail of block 0
+	 * in place when it indexes a directory, so a root can end in what
+	 * looks like a leaf tail (it is the dx tail's reserved word). */
+	if (ext2_dir_is_indexed(dir) && ext2_dir_dx_offset(ump, blk, &off))
+		goto dx;
 	lt = ext2_dir_leaf_tail(ump, blk);
 	if (lt != NULL) {
 		crc = crc32c(ext2_csum_inode_seed(ump, dir->i_ino,
@@ -1030,6 +1035,7 @@ ext2_csum_dirblock_verify(struct ext2mount *ump, struct ext2inode *dir,
 		    dir->i_ino);
 		return EUCLEAN;
 	}
+ dx:
 	error = ext2_dir_dx_csum(ump, dir, blk, off, &dt, &crc);
 	if (error != 0) {
 		ext2_error(ump, "directory %u: htree node: bad count or "
@@ -1047,8 +1053,8 @@ ext2_csum_dirblock_verify(struct ext2mount *ump, struct ext2inode *dir,
 /*
  * Store the checksum of a directory block the core has laid out: a leaf
  * with its tail in place (ext2_dir_tail_init), or an htree node whose
- * limit leaves room for the dx tail.  A block that is neither is a bug
- * of the caller.
+ * limit leaves room for the dx tail.  A block that is neither is logged
+ * (it would fail its check when read back).
  */
 void
 ext2_csum_dirblock_set(struct ext2mount *ump, struct ext2inode *dir,
@@ -1071,7 +1077,8 @@ ext2_csum_dirblock_set(struct ext2mount *ump, struct ext2inode *dir,
 		dt->dt_checksum = EXT2_LE32(crc);
 		return;
 	}
-	KASSERT(!"ext2_csum_dirblock_set: no checksum tail");
+	ext2_error(ump, "directory %u: a block without room for its "
+	    "checksum", dir->i_ino);
 }
 
 /* Lay out the 12-byte checksum tail at the end of a leaf block. */

@@ -432,7 +432,13 @@ ext4_split(struct ext2inode *ip, struct ext4_walk *w, int level,
 	uint64_t nb;
 	int n = EXT2_LE16(p->p_hdr->eh_entries), m, error;
 
-	KASSERT(level >= 1 && p->p_bp != NULL && n >= 2);
+	KASSERT(level >= 1 && p->p_bp != NULL);
+	if (n < 2) {
+		/* Full with one entry: an eh_max of 1 from the disk. */
+		ext2_error(ip->i_ump, "inode %u: extent node too small to "
+		    "split", ip->i_ino);
+		return EUCLEAN;
+	}
 	m = p->p_idx == n - 1 ? n - 1 : n / 2;
 	error = ext4_new_node(ip, lblk, &bp, &nb);
 	if (error != 0)
@@ -499,9 +505,16 @@ ext4_insert(struct ext2inode *ip, const struct ext4_extent *nex, bool merge)
 	struct ext4_extent *ex;
 	struct ext4_walk w;
 	struct ext4_path *lp;
-	int k, n, error;
+	int k, n, tries, error;
 
-	for (;;) {
+	/* Each round splits one level or grows the tree: a bounded number
+	 * of rounds makes room, or the tree is not what it claims. */
+	for (tries = 0;; tries++) {
+		if (tries > 2 * (EXT4_EXT_MAX_DEPTH + 2)) {
+			ext2_error(ip->i_ump, "inode %u: no room in the "
+			    "extent tree", ip->i_ino);
+			return EUCLEAN;
+		}
 		error = ext4_find(ip, lblk, &w);
 		if (error != 0)
 			return error;

@@ -957,6 +957,49 @@ out:
 }
 
 /*
+ * Writes and truncates on inode ino of a (mutated) image in memory, with
+ * an allocator that knows nothing of the image: whatever the tree holds,
+ * each call returns 0 or an accepted error (EUCLEAN, EIO, ENOSPC, EFBIG),
+ * holds no buffer after, and never crashes or overruns.  The image's
+ * contents after are not looked at.
+ */
+int
+rump_ktest_ext2b_mutated_writes(uint8_t *data, size_t size, uint32_t ino,
+    uint32_t seed)
+{
+	struct ext2inode *ip = NULL;
+	uint64_t pblk;
+	int error = 0, e, i;
+
+	rump_schedule();
+	CHECK(ki_setup(data, size) == 0);
+	ki.ki_rand = seed;
+	ki.ki_frag = 50;
+	ki.ki_used = kmem_zalloc(ki.ki_mount.um_blocks, KM_SLEEP);
+	CHECK(ki.ki_used != NULL);
+	e = ext2_iget(&ki.ki_mount, ino, &ip);
+	if (e != 0 || !(ip->i_raw->i_flags & EXT4_EXTENTS_FL))
+		goto out;
+	if (ext4_ext_validate_root(ip) != 0)
+		goto out;
+	for (i = 0; i < 200; i++) {
+		if (ki_random() % 10 == 0)
+			e = ext4_ext_truncate(ip, ki_random() % 3000);
+		else
+			e = ext4_ext_bmap(ip, ki_random() % 3000,
+			    ki_random() % 4 != 0, &pblk);
+		CHECK(e == 0 || e == EUCLEAN || e == EIO || e == ENOSPC ||
+		    e == EFBIG);
+		CHECK(ki.ki_bufs == 0);
+	}
+out:
+	ext2_ifree_incore(ip);
+	ki_teardown();
+	rump_unschedule();
+	return error;
+}
+
+/*
  * Replay the journal of an image in memory (which the caller then writes
  * to a file for e2fsck and debugfs).  *replayed: blocks written home.
  */

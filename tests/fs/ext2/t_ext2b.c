@@ -42,6 +42,8 @@ int rump_ktest_ext2b_image_check(uint8_t *, size_t,
 int rump_ktest_ext2b_read_file(uint8_t *, size_t, uint32_t ino, uint8_t *out,
     size_t outsize, size_t *lenp);
 int rump_ktest_ext2b_journal(uint8_t *, size_t);
+int rump_ktest_ext2b_mutated_writes(uint8_t *, size_t, uint32_t ino,
+    uint32_t seed);
 
 #define EUCLEAN_ 117
 
@@ -385,9 +387,9 @@ meta_blocks(const char *image, const char *path, uint64_t *blk, int max)
 
 /*
  * Bit flips in the inodes and extent tree blocks of the files and in the
- * first MiBs of metadata, then every file read: each read succeeds or
- * fails with EUCLEAN (or EIO, EFBIG), and never crashes or overruns (run
- * under ASan).  With metadata_csum the checksums catch most flips;
+ * first MiBs of metadata, then every file read, and writes and truncates
+ * on the fragmented file: each call succeeds or fails with EUCLEAN (or
+ * EIO, EFBIG, ENOSPC), and never crashes or overruns (run under ASan).  With metadata_csum the checksums catch most flips;
  * without, the structure checks must.
  */
 static void
@@ -438,6 +440,9 @@ mutate_and_read(const char *opts, bool mcsum)
 			if (error != 0)
 				nbad++;
 		}
+		/* And writes on the frag file's tree (the copy is spoilt). */
+		KTEST(rump_ktest_ext2b_mutated_writes(copy, size, inos[3],
+		    (uint32_t)round));
 	}
 	ck_assert_msg(nbad > (mcsum ? 100 : 10), "only %d reads failed", nbad);
 	free(out);
