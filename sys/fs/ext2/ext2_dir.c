@@ -236,10 +236,8 @@ ext2_dir_unindex(struct ext2inode *dp)
 		for (lblk = 0; lblk < n; lblk++) {
 			if ((error = ext2_dir_bread_raw(dp, lblk, &bp)) != 0)
 				return error;
-			if (ext2_dir_has_tail(ump, bp->b_data)) {
-				brelse(bp);
-				continue;
-			}
+			/* Index blocks by their structure (a root may end
+			 * in an old leaf tail, see ext2_csum.c). */
 			de = bp->b_data;
 			if (lblk == 0) {
 				/* "." then ".." up to the tail */

@@ -707,6 +707,10 @@ ext2_statfs(struct mount *mp, struct statfs *sf)
 	if (ext2_has_64bit(ump))
 		resv |= (uint64_t)EXT2_LE32(ump->um_sb.s_r_blocks_count_hi)
 		    << 32;
+	/* With extents, Linux also holds back 2% of the blocks, at most
+	 * 4096, for its own metadata. */
+	if (ext2_has_extents(ump))
+		resv += MIN(ump->um_blocks / 50, 4096);
 	sf->f_bavail = sf->f_bfree > resv ? sf->f_bfree - resv : 0;
 	sf->f_files = EXT2_LE32(ump->um_sb.s_inodes_count);
 	sf->f_ffree = ump->um_free_inodes;
