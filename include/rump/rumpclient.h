@@ -22,6 +22,7 @@
  * handler asks the server for a fork cookie before the fork and the child
  * reconnects with it).  rumpclient_fork() does the same and reports a
  * failure to get the cookie as an error instead of a disconnected child.
+ * rumpclient_exec() keeps the kernel process across execve(2).
  */
 #ifndef _RUMP_RUMPCLIENT_H_
 #define _RUMP_RUMPCLIENT_H_
@@ -41,7 +42,9 @@ extern "C" {
  * also when a full server closes the connection, EPROTO (the peer does
  * not speak the protocol), what the server refused the handshake with
  * (EPROTONOSUPPORT: another protocol version; ENXIO: it is halting),
- * EISCONN when already connected.
+ * EISCONN when already connected.  After rumpclient_exec() it takes
+ * over the connection named in $RUMPCLIENT__EXECFD instead (EBADF if that
+ * is not a socket).
  */
 int rumpclient_init(void);
 
@@ -73,6 +76,16 @@ struct rumpclient_fork *rumpclient_prefork(void);
 int rumpclient_fork_init(struct rumpclient_fork *);
 void rumpclient_fork_cancel(struct rumpclient_fork *);
 pid_t rumpclient_fork(void);
+
+/*
+ * execve(2) keeping the kernel process: the connection's socket stays
+ * open across the exec and $RUMPCLIENT__EXECFD names it; the new image's
+ * rumpclient_init() takes it over (same pid, descriptors, cwd in the
+ * kernel).  Returns only on failure, -1 with errno as execve's.  Without
+ * a connection it is plain execve(2).
+ */
+int rumpclient_exec(const char *path, char *const argv[],
+    char *const envp[]);
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,10 @@
  * connects with the cookie, so its kernel process is a child of the
  * parent's with a copy of its descriptors.
  *
+ * Exec: rumpclient_exec() keeps the socket open across execve(2) and
+ * names it in $RUMPCLIENT__EXECFD; rumpclient_init() in the new image
+ * adopts it without a handshake, so the kernel process stays.
+ *
  * Locking: cl.mtx protects the connection's state and the list of calls
  * (fields marked m); cl.sendmtx serialises writes to the socket, so frames
  * never interleave.  The two are never held together, except by the fork
@@ -31,14 +35,18 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -731,14 +739,60 @@ atfork_register(void)
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 }
 
+#define EXECFD_ENV	"RUMPCLIENT__EXECFD"
+
+/*
+ * Adopt the connection that the image before exec(2) left open.  Replies
+ * and COPY requests for the old image's calls may still come: the reader
+ * drops the replies and answers the requests with EFAULT, and our request
+ * numbers start at a random point, where the old image's are not.  With
+ * cl.mtx.
+ */
+static int
+exec_adopt_locked(const char *s)
+{
+	socklen_t len;
+	char *end;
+	long v;
+	int fd, type;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < 0 || v > INT_MAX)
+		return EINVAL;
+	fd = (int)v;
+	len = sizeof(type);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
+	    type != SOCK_STREAM)
+		return EBADF;
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	cl.addrlen = sizeof(cl.addr);	/* for a fork child's connection */
+	if (getpeername(fd, (struct sockaddr *)&cl.addr, &cl.addrlen) == -1)
+		cl.addrlen = 0;
+	if (getrandom(&cl.nextreq, sizeof(cl.nextreq), 0) !=
+	    (ssize_t)sizeof(cl.nextreq))
+		cl.nextreq = (uint64_t)getpid() << 32;
+	conn_set_locked(fd, 0);
+	return 0;
+}
+
 int
 rumpclient_init(void)
 {
 	struct sockaddr_storage ss;
+	const char *execfd;
 	socklen_t alen;
 	int error, fd, pid;
 
 	pthread_once(&atfork_once, atfork_register);
+	execfd = getenv(EXECFD_ENV);
+	if (execfd != NULL) {
+		pthread_mutex_lock(&cl.mtx);
+		error = cl.fd != -1 ? EISCONN : exec_adopt_locked(execfd);
+		pthread_mutex_unlock(&cl.mtx);
+		unsetenv(EXECFD_ENV);	/* not for our own children */
+		goto out;
+	}
 	error = parse_url(getenv("RUMP_SERVER"), &ss, &alen);
 	if (error != 0)
 		goto out;
@@ -878,4 +932,36 @@ rumpclient_fork(void)
 	}
 	free(rf);	/* atfork_parent forgot it */
 	return pid;
+}
+
+int
+rumpclient_exec(const char *path, char *const argv[], char *const envp[])
+{
+	char var[sizeof(EXECFD_ENV) + 16], **nenv;
+	size_t i, j, n;
+	int error, fd;
+
+	pthread_mutex_lock(&cl.mtx);
+	fd = cl.fd != -1 && !cl.dead ? cl.fd : -1;
+	pthread_mutex_unlock(&cl.mtx);
+	if (fd == -1)
+		return execve(path, argv, envp);	/* nothing to keep */
+	for (n = 0; envp[n] != NULL; n++)
+		continue;
+	nenv = malloc((n + 2) * sizeof(*nenv));
+	if (nenv == NULL)
+		return -1;
+	snprintf(var, sizeof(var), EXECFD_ENV "=%d", fd);
+	for (i = j = 0; i < n; i++)
+		if (strncmp(envp[i], EXECFD_ENV "=", sizeof(EXECFD_ENV)) != 0)
+			nenv[j++] = envp[i];
+	nenv[j++] = var;
+	nenv[j] = NULL;
+	fcntl(fd, F_SETFD, 0);
+	execve(path, argv, nenv);
+	error = errno;
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	free(nenv);
+	errno = error;
+	return -1;
 }

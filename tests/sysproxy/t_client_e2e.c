@@ -4,8 +4,8 @@
  * a client killed with SIGKILL in the middle of a call (the server goes
  * on, the client's kernel process goes away); the server halted by
  * rump.halt with clients connected (they get ENOTCONN, never hang); the
- * socket's mode and a busy socket path; fork; bad pointers; the control
- * tools.
+ * socket's mode and a busy socket path; fork; exec; bad pointers; the
+ * control tools.
  *
  * The programs are the built ones, beside this test's directory
  * ($BUILD/bin).  Each test starts its own server in a temporary directory
@@ -503,6 +503,60 @@ START_TEST(the_tools_mount_unmount_and_set_the_hostname)
 }
 END_TEST
 
+/* The image after rumpclient_exec: the same kernel process, its
+ * descriptor still open.  argv: --exec-child PID FD. */
+static int
+exec_child(char **argv)
+{
+	struct stat st;
+
+	if (rumpclient_init() == -1)
+		return 10;
+	if (getenv("RUMPCLIENT__EXECFD") != NULL)
+		return 11;
+	if (rump_sys_getpid() != atoi(argv[2]))
+		return 12;
+	if (rump_sys_fstat(atoi(argv[3]), &st) == -1 || st.st_size != 4)
+		return 13;
+	return 0;
+}
+
+START_TEST(rumpclient_exec_keeps_the_kernel_process)
+{
+	extern char **environ;
+	char self[PATH_MAX], pidbuf[16], fdbuf[16];
+	char *argv[5];
+	int fd, status;
+	ssize_t n;
+	pid_t child;
+
+	start_vfs_server();
+	ck_assert_int_eq(rumpclient_init(), 0);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	ck_assert_int_gt(n, 0);
+	self[n] = '\0';
+	child = fork();
+	ck_assert_int_ne(child, -1);
+	if (child == 0) {
+		fd = rump_sys_open("/e", O_CREAT | O_RDWR, 0644);
+		if (fd == -1 || rump_sys_write(fd, "exec", 4) != 4)
+			_exit(20);
+		snprintf(pidbuf, sizeof(pidbuf), "%d", rump_sys_getpid());
+		snprintf(fdbuf, sizeof(fdbuf), "%d", fd);
+		argv[0] = self;
+		argv[1] = (char *)"--exec-child";
+		argv[2] = pidbuf;
+		argv[3] = fdbuf;
+		argv[4] = NULL;
+		rumpclient_exec(self, argv, environ);
+		_exit(21);
+	}
+	status = wait_bounded(child, 20000);
+	ck_assert_msg(status != -1 && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0, "exec child: status %#x", status);
+}
+END_TEST
+
 static Suite *
 e2e_suite(void)
 {
@@ -524,16 +578,19 @@ e2e_suite(void)
 	    a_fork_child_is_the_kernel_child_with_the_descriptors);
 	tcase_add_test(tc, bad_pointers_are_EFAULT_not_a_crash);
 	tcase_add_test(tc, the_tools_mount_unmount_and_set_the_hostname);
+	tcase_add_test(tc, rumpclient_exec_keeps_the_kernel_process);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	SRunner *sr;
 	int nfailed;
 
+	if (argc == 4 && strcmp(argv[1], "--exec-child") == 0)
+		return exec_child(argv);
 	sr = srunner_create(e2e_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	nfailed = srunner_ntests_failed(sr);
