@@ -189,12 +189,21 @@ ext2_reserved_blocks(const struct ext2mount *ump)
 	return r;
 }
 
-/* Is blk metadata of its own group (a bitmap or the inode table)? */
+/* Is blk metadata of its own group (a superblock copy with the
+ * descriptors and reserved GDT blocks, a bitmap, the inode table)? */
 static bool
 ext2_is_group_meta(const struct ext2mount *ump, uint32_t g, uint64_t blk)
 {
 	uint64_t it = ext2_gd_inode_table(ump, g);
+	uint64_t first = ext2_group_first(ump, g);
 
+	if (ext2_group_has_super(ump, g) &&
+	    !EXT2_HAS_INCOMPAT(ump, EXT2_FEATURE_INCOMPAT_META_BG) &&
+	    blk < first + 1 + ump->um_gdb_count +
+	    EXT2_LE16(ump->um_sb.s_reserved_gdt_blocks))
+		return true;
+	if (blk < ump->um_first_data_block + 1)
+		return true;
 	return blk == ext2_gd_block_bitmap(ump, g) ||
 	    blk == ext2_gd_inode_bitmap(ump, g) ||
 	    (blk >= it && blk < it + ump->um_itb_per_group);

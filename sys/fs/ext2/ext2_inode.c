@@ -530,33 +530,35 @@ ext2_bmap(struct ext2inode *ip, uint64_t lblk, bool alloc, uint64_t *pblk)
 		return EUCLEAN;
 	}
 	for (i = 1; i < depth; i++) {
+		/* No buffer is held while allocating: a corrupt map may
+		 * name a bitmap (or this very block) as indirect block. */
 		if ((error = ext2_bread(ump, blk, &bp)) != 0)
 			goto out;
-		slot = (uint32_t *)bp->b_data + off[i];
-		nblk = EXT2_LE32(*slot);
+		nblk = EXT2_LE32(((uint32_t *)bp->b_data)[off[i]]);
+		brelse(bp);
 		if (nblk == 0) {
 			if (!alloc) {
-				brelse(bp);
 				blk = 0;
 				goto out;
 			}
 			error = ext2_ind_newblock(ip, goal, i + 1 < depth,
 			    &nblk);
-			if (error) {
-				brelse(bp);
+			if (error)
+				goto out;
+			if ((error = ext2_bread(ump, blk, &bp)) != 0) {
+				ext2_blkfree(ump, nblk, 1);
+				ext2_add_blocks(ip, -1);
 				goto out;
 			}
+			slot = (uint32_t *)bp->b_data + off[i];
 			*slot = (uint32_t)nblk;
 			ext2_bdwrite(ump, bp);
 			dirty = true;
-		} else {
-			brelse(bp);
-			if (!ext2_blk_valid(ump, nblk, 1)) {
-				ext2_error(ump, "inode %u: bad block %llu",
-				    ip->i_ino, (unsigned long long)nblk);
-				error = EUCLEAN;
-				goto out;
-			}
+		} else if (!ext2_blk_valid(ump, nblk, 1)) {
+			ext2_error(ump, "inode %u: bad block %llu",
+			    ip->i_ino, (unsigned long long)nblk);
+			error = EUCLEAN;
+			goto out;
 		}
 		blk = nblk;
 	}
@@ -588,11 +590,17 @@ ext2_ind_free(struct ext2inode *ip, uint64_t blk, int level, uint64_t base,
 	bool changed = false, empty = true, sub;
 	int l, error = 0;
 
+	*emptyp = false;
 	for (l = 1; l < level; l++)
 		span *= apb;
+	/* Work on a copy: no buffer is held while the blocks below are
+	 * read and freed (a corrupt map may point back at this block). */
+	if ((p = kmem_alloc(ump->um_bsize, KM_SLEEP)) == NULL)
+		return ENOMEM;
 	if ((error = ext2_bread(ump, blk, &bp)) != 0)
-		return error;
-	p = bp->b_data;
+		goto out;
+	memcpy(p, bp->b_data, ump->um_bsize);
+	brelse(bp);
 	for (i = 0; i < apb; i++) {
 		b = EXT2_LE32(p[i]);
 		if (b == 0)
@@ -621,11 +629,16 @@ ext2_ind_free(struct ext2inode *ip, uint64_t blk, int level, uint64_t base,
 		p[i] = 0;
 		changed = true;
 	}
-	if (changed)
-		ext2_bdwrite(ump, bp);
-	else
-		brelse(bp);
+	if (changed && !empty) {
+		/* The block stays: write the pointers that are left. */
+		if ((error = ext2_bread(ump, blk, &bp)) == 0) {
+			memcpy(bp->b_data, p, ump->um_bsize);
+			ext2_bdwrite(ump, bp);
+		}
+	}
 	*emptyp = empty;
+ out:
+	kmem_free(p, ump->um_bsize);
 	return error;
 }
 
