@@ -283,6 +283,8 @@ uint32_t ext2_csum_inode_seed(const struct ext2mount *, uint32_t ino,
     uint32_t gen);
 /* (B) For the unit tests: the crc tables match their polynomials. */
 bool ext2_crc_tables_ok(void);
+/* (B) crc32c without the CPU's instruction, for the unit tests. */
+uint32_t crc32c_sw(uint32_t crc, const void *, size_t);
 
 /* The journal (ext2_journal.c): replay at mount with needs_recovery;
  * clears EXT3_FEATURE_INCOMPAT_RECOVER in um_sb (and um_incompat) on
