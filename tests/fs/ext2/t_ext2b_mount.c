@@ -178,6 +178,29 @@ START_TEST(journal_replayed_at_mount_gives_the_logged_contents)
 }
 END_TEST
 
+/* The same on ext3: no checksums, a journal inode of indirect blocks. */
+START_TEST(ext3_journal_replayed_at_mount)
+{
+
+	if (!setup())
+		return;
+	ck_assert_int_eq(sh("cd '%s' && mkdir src && head -c 8192 "
+	    "/dev/urandom > src/f && mke2fs -q -F -t ext3 -b 4096 -d src img "
+	    "64M >/dev/null 2>&1 && head -c 8192 /dev/urandom > new && "
+	    "b0=$(debugfs -R 'bmap /f 0' img 2>/dev/null) && "
+	    "b1=$(debugfs -R 'bmap /f 1' img 2>/dev/null) && "
+	    "printf 'jo\\njw -b %%s new\\njc\\njo\\njw -b %%s new\\njc\\n' "
+	    "$b0 $b1 | debugfs -w -f - img >/dev/null 2>&1 && "
+	    "head -c 4096 new > new0 && cat new0 new0 > want && "
+	    "dumpe2fs -h img 2>/dev/null | grep -q needs_recovery", dir), 0);
+	ck_assert_int_eq(rmount("img", "ext3", 0), 0);
+	rcompare(MNT "/f", "want");
+	rumount();
+	fsck_clean("img");
+	cleanup();
+}
+END_TEST
+
 /* A bad data block checksum in a committed transaction: the journal is
  * corrupt, nothing is replayed and the mount is read-only. */
 START_TEST(corrupt_journal_is_not_replayed_and_mount_is_read_only)
@@ -372,6 +395,7 @@ suite(void)
 
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, journal_replayed_at_mount_gives_the_logged_contents);
+	tcase_add_test(tc, ext3_journal_replayed_at_mount);
 	tcase_add_test(tc, corrupt_journal_is_not_replayed_and_mount_is_read_only);
 	tcase_add_test(tc, host_kernel_journal_replays_at_mount);
 	tcase_add_test(tc, extent_trees_written_through_the_driver_are_clean);
