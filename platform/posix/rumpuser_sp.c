@@ -7,15 +7,20 @@
  * Each connection (struct sp_conn) has its own small set of threads,
  * which take turns at the socket: whoever holds the connection's read
  * token (cn_reading) reads one frame and acts on it.  A SYSCALL or
- * FORKPREP becomes a call (struct sp_call) on cn_pending; a thread that
- * has nothing to do takes it and runs it in the kernel (hyp_sp_syscall),
- * which may ask for copies (rumpuser_sp_copy*): the running thread sends
- * the COPY request, then waits for the answer, reading the socket itself
- * when nobody else does.  So a single-threaded client costs no thread
- * hand-over at all on its fast path, and a connection always has a
- * reader while a call runs: a thread that gives up the token to run a
- * call starts another thread if none is idle.  A connection has at most
- * 64 calls in flight, so at most 66 threads or so.
+ * FORKPREP becomes a call (struct sp_call) on cn_pending, which the
+ * thread that read it then runs in the kernel itself (hyp_sp_syscall),
+ * giving the token back.  Nobody reads the socket while the call runs,
+ * unless the call blocks: the platform calls the kernel's
+ * hyp_backend_unschedule upcall before every blocking host operation,
+ * and this file interposes on it (sp_backend_unschedule) to wake an idle
+ * thread of the connection, or start one, to read meanwhile; what
+ * unblocks the call may be another call of the same client.  So a call
+ * that does not block costs no thread hand-over at all: the round trip
+ * is the socket's.  A call's copies (rumpuser_sp_copy*) send the COPY
+ * request, then wait for the answer, reading the socket themselves when
+ * nobody else does; a SYSCALL that such a copy waiter reads goes to an
+ * idle thread (or a new one).  A connection has at most 64 calls in
+ * flight, so at most 66 threads or so.
  *
  * Every frame is checked (length, type, flags, payload size, that a COPY
  * answer was asked for) before anything trusts it; a bad one, an EOF or
@@ -34,7 +39,7 @@
  * Locking: sp_lock (global: sp_conns, sp_nconns, sp_stopping, cookies)
  * before cn_lock (per connection: its calls, cn_dead, cn_reading,
  * cn_idle, cn_nthreads, the copy state of its calls); sp_zlock (thread
- * counting) is a leaf.  cn_sendlock serialises writes of whole frames
+ * counting) is a leaf.  cn_rbuf belongs to the read token's holder.  cn_sendlock serialises writes of whole frames
  * and is taken without the others.  None is held while a thread is in
  * the kernel or blocked on the socket, except cn_sendlock across one
  * write.
@@ -123,17 +128,22 @@ struct sp_conn {
 	void *cn_kc;			/* c after the handshake */
 	bool cn_handshaken;		/* c after the first thread set it */
 	pthread_mutex_t cn_lock;
-	pthread_cond_t cn_cv;		/* any change of the below */
+	pthread_cond_t cn_cv;		/* idle threads: work, or death */
+	pthread_cond_t cn_copycv;	/* copy waiters: answers, the token */
 	pthread_mutex_t cn_sendlock;
 	bool cn_dead;			/* cn_lock */
 	bool cn_reading;		/* cn_lock: a thread reads the socket */
 	unsigned int cn_idle;		/* cn_lock: threads with nothing to do */
+	unsigned int cn_tokenwaiters;	/* cn_lock: copy waiters asleep */
 	unsigned int cn_nthreads;	/* cn_lock */
 	unsigned int cn_ncalls;		/* cn_lock: in flight */
 	TAILQ_HEAD(, sp_call) cn_calls;	  /* cn_lock */
 	TAILQ_HEAD(, sp_call) cn_pending; /* cn_lock: no thread yet */
 	struct sp_cookie cn_cookies[SP_MAXCOOKIES]; /* sp_lock */
 	unsigned int cn_ncookies;	/* sp_lock */
+	/* What was received and not yet used: the read token's holder. */
+	size_t cn_rhead, cn_rtail;
+	uint8_t cn_rbuf[512];
 };
 
 static pthread_mutex_t sp_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -152,6 +162,18 @@ static pthread_cond_t sp_zcv = PTHREAD_COND_INITIALIZER;
 static unsigned int sp_nthreads;	/* sp_zlock: connection threads */
 static pthread_t *sp_zombies;		/* sp_zlock: ended, to be joined */
 static size_t sp_nzombies, sp_zcap;	/* sp_zlock */
+
+/*
+ * The connection whose socket the calling thread must see covered (read
+ * by some thread) before it blocks in the kernel: set while the thread
+ * runs a call.  sp_backend_unschedule, interposed on the kernel's
+ * hyp_backend_unschedule upcall (which the platform calls before every
+ * blocking host operation), hands the socket over then, and only then:
+ * a call that does not block costs no thread hand-over.
+ */
+static __thread struct sp_conn *sp_uncovered;
+static struct rumpuser_hyperup sp_hyp;	/* c: the upcalls, interposed */
+static void (*sp_orig_backend_unschedule)(void);
 
 static void *sp_conn_thread(void *);
 
@@ -207,15 +229,40 @@ get64(const uint8_t *p)
 	return le64toh(v);
 }
 
-/* Read exactly len bytes: 0, or -1 on EOF or an error. */
+/*
+ * Read exactly len bytes of cn's stream, with the read token: 0, or -1
+ * on EOF or an error.  Small frames come through cn_rbuf, so that one
+ * recv usually brings a whole frame; large reads go straight to buf.
+ */
 static int
-read_full(int fd, void *buf, size_t len)
+read_full(struct sp_conn *cn, void *buf, size_t len)
 {
 	uint8_t *p = buf;
+	size_t k;
 	ssize_t n;
 
 	while (len > 0) {
-		n = recv(fd, p, len, 0);
+		if (cn->cn_rhead < cn->cn_rtail) {
+			k = cn->cn_rtail - cn->cn_rhead;
+			if (k > len)
+				k = len;
+			memcpy(p, cn->cn_rbuf + cn->cn_rhead, k);
+			cn->cn_rhead += k;
+			p += k;
+			len -= k;
+			continue;
+		}
+		if (len < sizeof(cn->cn_rbuf)) {
+			n = recv(cn->cn_fd, cn->cn_rbuf, sizeof(cn->cn_rbuf), 0);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				return -1;
+			cn->cn_rhead = 0;
+			cn->cn_rtail = (size_t)n;
+			continue;
+		}
+		n = recv(cn->cn_fd, p, len, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -289,6 +336,17 @@ sp_kill_locked(struct sp_conn *cn)
 		shutdown(cn->cn_fd, SHUT_RDWR);
 	}
 	pthread_cond_broadcast(&cn->cn_cv);
+	pthread_cond_broadcast(&cn->cn_copycv);
+}
+
+/* The read token is free again: a waiting copy may want it.  cn_lock. */
+static void
+sp_token_released(struct sp_conn *cn)
+{
+
+	cn->cn_reading = false;
+	if (cn->cn_tokenwaiters > 0)
+		pthread_cond_broadcast(&cn->cn_copycv);
 }
 
 static void
@@ -389,7 +447,7 @@ sp_read_frame(struct sp_conn *cn, bool inmain)
 	uint64_t reqno;
 	int32_t err;
 
-	if (read_full(cn->cn_fd, hdr, sizeof(hdr)) != 0)
+	if (read_full(cn, hdr, sizeof(hdr)) != 0)
 		return -1;
 	len = get32(hdr);
 	type = get16(hdr + 4);
@@ -403,7 +461,7 @@ sp_read_frame(struct sp_conn *cn, bool inmain)
 	case SP_FORKPREP:
 		if (plen != (type == SP_SYSCALL ? SP_SYSCALL_LEN : 0))
 			return -1;
-		if (plen > 0 && read_full(cn->cn_fd, pl, plen) != 0)
+		if (plen > 0 && read_full(cn, pl, plen) != 0)
 			return -1;
 		if ((c = calloc(1, sizeof(*c))) == NULL)
 			return -1;
@@ -438,11 +496,15 @@ sp_read_frame(struct sp_conn *cn, bool inmain)
 		cn->cn_ncalls++;
 		TAILQ_INSERT_TAIL(&cn->cn_calls, c, c_all);
 		TAILQ_INSERT_TAIL(&cn->cn_pending, c, c_pend);
-		if (!inmain && cn->cn_idle == 0 && sp_spawn(cn) != 0) {
-			pthread_mutex_unlock(&cn->cn_lock);
-			return -1;
+		/* A copy waiter read it: some other thread must run it. */
+		if (!inmain) {
+			if (cn->cn_idle > 0)
+				pthread_cond_signal(&cn->cn_cv);
+			else if (sp_spawn(cn) != 0) {
+				pthread_mutex_unlock(&cn->cn_lock);
+				return -1;
+			}
 		}
-		pthread_cond_broadcast(&cn->cn_cv);
 		pthread_mutex_unlock(&cn->cn_lock);
 		return 0;
 
@@ -450,7 +512,7 @@ sp_read_frame(struct sp_conn *cn, bool inmain)
 	case SP_COPYDONE:
 		if (plen < 8 || (type == SP_COPYDONE && plen != 8))
 			return -1;
-		if (read_full(cn->cn_fd, pl, 8) != 0)
+		if (read_full(cn, pl, 8) != 0)
 			return -1;
 		err = (int32_t)get32(pl);
 		if (get32(pl + 4) != 0 || err < 0)
@@ -476,7 +538,7 @@ sp_read_frame(struct sp_conn *cn, bool inmain)
 			c->c_copybusy = true;
 			pthread_mutex_unlock(&cn->cn_lock);
 			if (plen > 0 &&
-			    read_full(cn->cn_fd, c->c_copybuf, plen) != 0) {
+			    read_full(cn, c->c_copybuf, plen) != 0) {
 				pthread_mutex_lock(&cn->cn_lock);
 				c->c_copybusy = false;
 				goto bad;
@@ -491,11 +553,11 @@ sp_read_frame(struct sp_conn *cn, bool inmain)
 		c->c_copygot = plen;
 		c->c_copyerr = err == 0 ? 0 : EFAULT;
 		c->c_copydone = true;
-		pthread_cond_broadcast(&cn->cn_cv);
+		pthread_cond_broadcast(&cn->cn_copycv);
 		pthread_mutex_unlock(&cn->cn_lock);
 		return 0;
 	bad:
-		pthread_cond_broadcast(&cn->cn_cv);
+		pthread_cond_broadcast(&cn->cn_copycv);
 		pthread_mutex_unlock(&cn->cn_lock);
 		return -1;
 
@@ -532,8 +594,11 @@ sp_run_call(struct sp_conn *cn, struct sp_call *c)
 		if (error == 0 && getrandom(out + 8, SP_COOKIELEN, 0) !=
 		    SP_COOKIELEN)
 			error = EAGAIN;
-		if (error == 0)
+		if (error == 0) {
+			sp_uncovered = cn;
 			error = rumpuser__hyp->hyp_sp_fork(cn->cn_kc, &child);
+			sp_uncovered = NULL;
+		}
 		if (error == 0) {
 			/* Filed under sp_lock: the teardown expires it. */
 			pthread_mutex_lock(&sp_lock);
@@ -551,8 +616,10 @@ sp_run_call(struct sp_conn *cn, struct sp_call *c)
 		if (error)
 			memset(out + 8, 0, SP_COOKIELEN);
 	} else {
+		sp_uncovered = cn;
 		error = rumpuser__hyp->hyp_sp_syscall(cn->cn_kc, c, (int)c->c_num,
 		    c->c_args, rv, &halt);
+		sp_uncovered = NULL;
 		put64(out + 8, (uint64_t)rv[0]);
 		put64(out + 16, (uint64_t)rv[1]);
 	}
@@ -587,10 +654,10 @@ sp_handshake(struct sp_conn *cn)
 	bool dead;
 	int error = 0, pid = 0;
 
-	if (read_full(cn->cn_fd, hdr, sizeof(hdr)) != 0 ||
+	if (read_full(cn, hdr, sizeof(hdr)) != 0 ||
 	    get32(hdr) != SP_HDRLEN + SP_HANDSHAKE_LEN ||
 	    get16(hdr + 4) != SP_HANDSHAKE || get16(hdr + 6) != 0 ||
-	    read_full(cn->cn_fd, pl, sizeof(pl)) != 0 ||
+	    read_full(cn, pl, sizeof(pl)) != 0 ||
 	    memcmp(pl, SP_MAGIC, 8) != 0)
 		return -1;
 	version = get32(pl + 8);
@@ -672,6 +739,7 @@ sp_teardown(struct sp_conn *cn)
 	pthread_mutex_destroy(&cn->cn_lock);
 	pthread_mutex_destroy(&cn->cn_sendlock);
 	pthread_cond_destroy(&cn->cn_cv);
+	pthread_cond_destroy(&cn->cn_copycv);
 	free(cn);
 }
 
@@ -694,13 +762,7 @@ sp_conn_thread(void *arg)
 			break;
 		if ((c = TAILQ_FIRST(&cn->cn_pending)) != NULL) {
 			TAILQ_REMOVE(&cn->cn_pending, c, c_pend);
-			/* Someone must read while this call runs. */
-			if (cn->cn_idle == 0 && !cn->cn_reading &&
-			    sp_spawn(cn) != 0) {
-				sp_kill_locked(cn);
-				TAILQ_INSERT_HEAD(&cn->cn_pending, c, c_pend);
-				break;
-			}
+			/* Nobody may read while it runs: see sp_uncovered. */
 			pthread_mutex_unlock(&cn->cn_lock);
 			sp_run_call(cn, c);
 			pthread_mutex_lock(&cn->cn_lock);
@@ -711,10 +773,9 @@ sp_conn_thread(void *arg)
 			pthread_mutex_unlock(&cn->cn_lock);
 			r = sp_read_frame(cn, true);
 			pthread_mutex_lock(&cn->cn_lock);
-			cn->cn_reading = false;
+			sp_token_released(cn);
 			if (r != 0)
 				sp_kill_locked(cn);
-			pthread_cond_broadcast(&cn->cn_cv);
 			continue;
 		}
 		cn->cn_idle++;
@@ -747,6 +808,8 @@ sp_copy(void *call, uint16_t type, const void *uaddr, void *kbuf,
 		return EFAULT;
 	put64(req, (uint64_t)(uintptr_t)uaddr);
 	put64(req + 8, len);
+	/* This thread reads for itself while it waits: no hand-over. */
+	sp_uncovered = NULL;
 	rumpuser__hyp->hyp_backend_unschedule();
 	pthread_mutex_lock(&cn->cn_lock);
 	if (cn->cn_dead) {
@@ -774,13 +837,14 @@ sp_copy(void *call, uint16_t type, const void *uaddr, void *kbuf,
 			pthread_mutex_unlock(&cn->cn_lock);
 			r = sp_read_frame(cn, false);
 			pthread_mutex_lock(&cn->cn_lock);
-			cn->cn_reading = false;
+			sp_token_released(cn);
 			if (r != 0)
 				sp_kill_locked(cn);
-			pthread_cond_broadcast(&cn->cn_cv);
 			continue;
 		}
-		pthread_cond_wait(&cn->cn_cv, &cn->cn_lock);
+		cn->cn_tokenwaiters++;
+		pthread_cond_wait(&cn->cn_copycv, &cn->cn_lock);
+		cn->cn_tokenwaiters--;
 	}
 	if (c->c_copydone) {
 		error = c->c_copyerr;
@@ -790,14 +854,44 @@ sp_copy(void *call, uint16_t type, const void *uaddr, void *kbuf,
 		error = EFAULT;
 	c->c_copytype = 0;
 	c->c_copydone = false;
-	/* Back to the kernel: leave a reader behind. */
-	if (!cn->cn_dead && cn->cn_idle == 0 && !cn->cn_reading &&
-	    sp_spawn(cn) != 0)
-		sp_kill_locked(cn);
 	pthread_mutex_unlock(&cn->cn_lock);
  out:
 	rumpuser__hyp->hyp_backend_schedule();
+	sp_uncovered = cn;	/* back to the call */
 	return error;
+}
+
+/*
+ * The calling thread, which runs a call of sp_uncovered, is about to
+ * block: make sure that somebody reads the socket meanwhile (a copy
+ * waiter, an idle thread, or a new one), since what unblocks the call
+ * may be another call of the same client.
+ */
+static void
+sp_cover(void)
+{
+	struct sp_conn *cn = sp_uncovered;
+
+	sp_uncovered = NULL;
+	pthread_mutex_lock(&cn->cn_lock);
+	if (!cn->cn_dead && !cn->cn_reading) {
+		if (cn->cn_tokenwaiters > 0)
+			pthread_cond_broadcast(&cn->cn_copycv);
+		else if (cn->cn_idle > 0)
+			pthread_cond_signal(&cn->cn_cv);
+		else if (sp_spawn(cn) != 0)
+			sp_kill_locked(cn);
+	}
+	pthread_mutex_unlock(&cn->cn_lock);
+}
+
+static void
+sp_backend_unschedule(void)
+{
+
+	if (__builtin_expect(sp_uncovered != NULL, 0))
+		sp_cover();
+	sp_orig_backend_unschedule();
 }
 
 int
@@ -883,6 +977,7 @@ sp_accept_thread(void *arg)
 		pthread_mutex_init(&cn->cn_lock, NULL);
 		pthread_mutex_init(&cn->cn_sendlock, NULL);
 		pthread_cond_init(&cn->cn_cv, NULL);
+		pthread_cond_init(&cn->cn_copycv, NULL);
 		TAILQ_INIT(&cn->cn_calls);
 		TAILQ_INIT(&cn->cn_pending);
 		TAILQ_INSERT_TAIL(&sp_conns, cn, cn_link);
@@ -893,6 +988,7 @@ sp_accept_thread(void *arg)
 			pthread_mutex_destroy(&cn->cn_lock);
 			pthread_mutex_destroy(&cn->cn_sendlock);
 			pthread_cond_destroy(&cn->cn_cv);
+			pthread_cond_destroy(&cn->cn_copycv);
 			free(cn);
 			close(fd);
 		}
@@ -1047,6 +1143,13 @@ rumpuser_sp_init(const char *url)
 	}
 	sp_listenfd = fd;
 	sp_stopping = false;
+	/* Interpose on the blocking upcall (see sp_uncovered). */
+	if (rumpuser__hyp != &sp_hyp) {
+		sp_hyp = *rumpuser__hyp;
+		sp_orig_backend_unschedule = sp_hyp.hyp_backend_unschedule;
+		sp_hyp.hyp_backend_unschedule = sp_backend_unschedule;
+		__atomic_store_n(&rumpuser__hyp, &sp_hyp, __ATOMIC_RELEASE);
+	}
 	if ((error = pthread_create(&sp_acceptor, NULL, sp_accept_thread,
 	    NULL)) != 0) {
 		close(sp_wakefd[0]);

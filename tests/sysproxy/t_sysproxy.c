@@ -369,20 +369,48 @@ rc_send_syscall(int fd, uint64_t reqno, long num, int nargs, const long *a)
  * Returns the result, or -1 with *errp the error (ENOTCONN when the
  * server dropped us).
  */
+/* Replies to other calls than the one waited for, kept for later. */
+static struct {
+	uint64_t reqno;
+	int error;
+	long rv;
+	bool used;
+} stash[8];
+
 static long
 rc_wait(int fd, uint64_t reqno, int *errp)
 {
-	struct frame *f = malloc(sizeof(*f));
+	struct frame *f;
 	long rv = -1;
+	unsigned int i;
 
+	for (i = 0; i < 8; i++) {
+		if (stash[i].used && stash[i].reqno == reqno) {
+			stash[i].used = false;
+			*errp = stash[i].error;
+			return stash[i].rv;
+		}
+	}
+	f = malloc(sizeof(*f));
 	*errp = 0;
 	for (;;) {
 		if (rc_read(fd, f) != 0) {
 			*errp = ENOTCONN;
 			break;
 		}
-		if (f->type == T_SYSCALL_R && f->reqno == reqno) {
+		if (f->type == T_SYSCALL_R) {
 			ck_assert_uint_eq(f->plen, 24);
+			if (f->reqno != reqno) {
+				for (i = 0; i < 8 && stash[i].used; i++)
+					continue;
+				ck_assert_uint_lt(i, 8);
+				stash[i].used = true;
+				stash[i].reqno = f->reqno;
+				stash[i].error = (int)get32(f->pl);
+				stash[i].rv = stash[i].error ? -1 :
+				    (long)get64(f->pl + 8);
+				continue;
+			}
 			*errp = (int)get32(f->pl);
 			rv = *errp ? -1 : (long)get64(f->pl + 8);
 			break;
