@@ -148,6 +148,12 @@ ext2_lookup(struct vnode *dvp, const struct componentname *cnp,
 	if (error)
 		return error;
 	if (lr.lr_ino == dp->i_ino) {
+		/* Only the root's ".." names the directory itself. */
+		if (!ext2_isdotdot(cnp) || dp->i_ino != EXT2_ROOT_INO) {
+			ext2_error(dp->i_ump, "directory %u: an entry names "
+			    "the directory itself", dp->i_ino);
+			return EUCLEAN;
+		}
 		vref(dvp);
 		*vpp = dvp;
 		return 0;
