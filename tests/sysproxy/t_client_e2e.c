@@ -503,6 +503,46 @@ START_TEST(the_tools_mount_unmount_and_set_the_hostname)
 }
 END_TEST
 
+/* tcp://ADDR:PORT, IPv4 and IPv6 (when the host has ::1). */
+START_TEST(tcp_urls_serve_too)
+{
+	static const char *const fmts[] = { "tcp://127.0.0.1:%d",
+	    "tcp://[::1]:%d" };
+	char path[PATH_MAX + 64], tcpurl[64];
+	int i, port, tries;
+	pid_t pid;
+
+	prog(path, sizeof(path), "rump_server");
+	port = 20000 + (int)(getpid() % 20000) + _i;
+	snprintf(tcpurl, sizeof(tcpurl), fmts[_i], port);
+	if (_i == 1) {
+		int fd = socket(AF_INET6, SOCK_STREAM, 0);
+
+		if (fd == -1)
+			return;		/* no IPv6 here */
+		close(fd);
+	}
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		execl(path, "rump_server", "-s", tcpurl, (char *)NULL);
+		_exit(127);
+	}
+	server_pid = pid;
+	setenv("RUMP_SERVER", tcpurl, 1);
+	for (tries = 0; tries < 500; tries++) {
+		if (rumpclient_init() == 0)
+			break;
+		ck_assert_msg(waitpid(pid, NULL, WNOHANG) == 0,
+		    "rump_server %s exited at start", tcpurl);
+		sleep_ms(10);
+	}
+	ck_assert_msg(tries < 500, "%s: %s", tcpurl, strerror(errno));
+	for (i = 0; i < 100; i++)
+		ck_assert_int_gt(rump_sys_getpid(), 1);
+}
+END_TEST
+
 /* The image after rumpclient_exec: the same kernel process, its
  * descriptor still open.  argv: --exec-child PID FD. */
 static int
@@ -579,6 +619,7 @@ e2e_suite(void)
 	tcase_add_test(tc, bad_pointers_are_EFAULT_not_a_crash);
 	tcase_add_test(tc, the_tools_mount_unmount_and_set_the_hostname);
 	tcase_add_test(tc, rumpclient_exec_keeps_the_kernel_process);
+	tcase_add_loop_test(tc, tcp_urls_serve_too, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -15,6 +15,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -640,6 +641,60 @@ START_TEST(calls_from_threads_share_the_connection_by_reqno)
 }
 END_TEST
 
+/* More threads than calls may be in flight: never more than 64 sent. */
+#define NMANY (SP_MAXINFLIGHT + 6)
+
+static void
+script_limit(void)
+{
+	static struct frame f[NMANY];
+	struct pollfd pfd;
+	int i;
+
+	fk.cfd = fk_accept(SP_KIND_NEW, 2);
+	for (i = 0; i < SP_MAXINFLIGHT; i++)
+		if (fk_syscall(&f[i], RUMP_SYS_getpid, 0) != 0)
+			return;
+	pfd.fd = fk.cfd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 300) != 0)
+		fk_fail("a call beyond the 64 in flight was sent");
+	for (i = 0; i < SP_MAXINFLIGHT; i++)
+		fk_reply(fk.cfd, f[i].reqno, 0, 7);
+	for (i = SP_MAXINFLIGHT; i < NMANY; i++)
+		if (fk_syscall(&f[i], RUMP_SYS_getpid, 0) == 0)
+			fk_reply(fk.cfd, f[i].reqno, 0, 7);
+}
+
+static void *
+getpid_thread(void *arg)
+{
+
+	(void)arg;
+	return (void *)(intptr_t)(rump_sys_getpid() != 7);
+}
+
+START_TEST(at_most_64_calls_are_in_flight)
+{
+	pthread_t t[NMANY];
+	void *rv;
+	int i, bad;
+
+	fk_start(script_limit);
+	ck_assert_int_eq(rumpclient_init(), 0);
+	for (i = 0; i < NMANY; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, getpid_thread,
+		    NULL), 0);
+	bad = 0;
+	for (i = 0; i < NMANY; i++) {
+		pthread_join(t[i], &rv);
+		bad += rv != NULL;
+	}
+	ck_assert_int_eq(bad, 0);
+	fk_join();
+}
+END_TEST
+
 /*
  * rumpclient_init's errors.
  */
@@ -844,6 +899,7 @@ client_suite(void)
 	tcase_add_loop_test(tc, a_broken_frame_from_the_server_is_ENOTCONN, 0,
 	    4);
 	tcase_add_test(tc, calls_from_threads_share_the_connection_by_reqno);
+	tcase_add_test(tc, at_most_64_calls_are_in_flight);
 	tcase_add_test(tc, init_fails_with_a_clear_errno);
 	tcase_add_test(tc, init_twice_is_EISCONN_and_fini_disconnects);
 	tcase_add_loop_test(tc, a_fork_child_connects_as_the_kernel_child, 0,
