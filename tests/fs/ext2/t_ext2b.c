@@ -572,6 +572,96 @@ START_TEST(journal_with_a_corrupt_data_block_fails_EUCLEAN)
 }
 END_TEST
 
+static uint64_t
+jbmap(const char *image, unsigned int jblk)
+{
+	char cmd[512];
+	unsigned long long b = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "debugfs -R 'bmap <8> %u' '%s/%s' "
+	    "2>/dev/null", jblk, dir, image);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(fscanf(p, "%llu", &b), 1);
+	pclose(p);
+	return b;
+}
+
+static uint32_t
+be32(const uint8_t *p)
+{
+
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * A log that runs past the journal's end and on from its first block:
+ * debugfs's transactions (without checksums), moved by hand to start 7
+ * blocks before the end.  Our replay and e2fsck's agree.
+ */
+START_TEST(journal_wrapping_past_its_end_replays_as_e2fsck_does)
+{
+	static const unsigned int blocks[] = { 20000, 20003, 20009, 20010,
+	    20011 };
+	uint8_t *img, *ref, *log;
+	uint64_t j0;
+	uint32_t maxlen, first, start, n = 24, i, pos;
+	size_t size, rsize, bs = 1024;
+
+	boot();
+	if (!have_tools())
+		return;
+	mkdir_tmp();
+	ck_assert_int_eq(sh("cd '%s' && mke2fs -q -F -t ext4 -b 1024 "
+	    "-O ^metadata_csum img 32M >/dev/null 2>&1 && "
+	    "head -c 10240 /dev/urandom > a && head -c 3072 /dev/urandom > b "
+	    "&& printf 'jo\\njw -b 20000-20009 a\\njc\\njo\\n"
+	    "jw -b 20003,20010,20011 b\\njw -r 20009\\njc\\n' | "
+	    "debugfs -w -f - img >/dev/null 2>&1", dir), 0);
+	img = load("img", &size);
+	j0 = jbmap("img", 0);
+	maxlen = be32(img + j0 * bs + 16);
+	first = be32(img + j0 * bs + 20);
+	start = be32(img + j0 * bs + 28);
+	ck_assert_uint_eq(start, first);
+	/* The journal is contiguous on disk: log block k at j0 + k. */
+	ck_assert_uint_eq(jbmap("img", maxlen - 1), j0 + maxlen - 1);
+	log = malloc(n * bs);
+	ck_assert_ptr_nonnull(log);
+	memcpy(log, img + (j0 + first) * bs, n * bs);
+	memset(img + (j0 + first) * bs, 0, n * bs);
+	for (i = 0; i < n; i++) {
+		pos = maxlen - 7 + i;
+		if (pos >= maxlen)
+			pos = pos - maxlen + first;
+		memcpy(img + (j0 + pos) * bs, log + i * bs, bs);
+	}
+	start = maxlen - 7;
+	img[j0 * bs + 28] = (uint8_t)(start >> 24);
+	img[j0 * bs + 29] = (uint8_t)(start >> 16);
+	img[j0 * bs + 30] = (uint8_t)(start >> 8);
+	img[j0 * bs + 31] = (uint8_t)start;
+	save("img", img, size);
+	ck_assert_int_eq(sh("cd '%s' && cp img ref && e2fsck -fy ref "
+	    ">/dev/null 2>&1; e2fsck -fn ref >/dev/null 2>&1", dir), 0);
+	ref = load("ref", &rsize);
+	ck_assert_int_eq(rump_ktest_ext2b_journal(img, size), 0);
+	compare_blocks(img, ref, bs, blocks, 5);
+	/* 20009 was revoked: never written, zeros as mke2fs left it. */
+	for (i = 0; i < bs; i++)
+		ck_assert_int_eq(img[20009 * bs + i], 0);
+	save("img", img, size);
+	ck_assert_int_eq(sh("cd '%s' && e2fsck -fn img >/dev/null 2>&1", dir),
+	    0);
+	free(log);
+	free(img);
+	free(ref);
+	rm_tmp();
+}
+END_TEST
+
 /*
  * The host kernel's own journal: a loop mount, files written and synced,
  * the image copied while still mounted (the log not checkpointed).  Our
@@ -646,6 +736,7 @@ ext2b_suite(void)
 	tcase_add_test(tc, journal_without_checksums_replays_as_e2fsck_does);
 	tcase_add_test(tc, journal_ext3_32bit_replays_as_e2fsck_does);
 	tcase_add_test(tc, journal_with_a_corrupt_data_block_fails_EUCLEAN);
+	tcase_add_test(tc, journal_wrapping_past_its_end_replays_as_e2fsck_does);
 	tcase_add_test(tc, journal_written_by_the_host_kernel_replays);
 	suite_add_tcase(s, tc);
 	return s;
