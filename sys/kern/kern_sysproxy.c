@@ -289,7 +289,10 @@ rump_init_server(const char *url)
 	TAILQ_INIT(&spclients);
 	sysproxy_serving = true;
 	rump_unschedule();
-	/* Outside the kernel: a halt may come meanwhile (see the report). */
+	/*
+	 * Outside the kernel (it may block).  A halt that races with this
+	 * is not supported: start serving before anything may halt.
+	 */
 	error = rumpuser_sp_init(url);
 	if (error == 0)
 		return 0;

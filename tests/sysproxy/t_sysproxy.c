@@ -999,6 +999,44 @@ START_TEST(fork_cookie_gives_a_child_with_the_descriptors)
 }
 END_TEST
 
+START_TEST(limits_of_calls_in_flight_and_fork_cookies)
+{
+	struct frame *f = malloc(sizeof(*f));
+	int c, fds[2], err, i;
+	char buf[8];
+	long a[3];
+
+	boot_and_serve();
+	c = rc_open(NULL);
+	remote_lock(c);
+	ck_assert_int_eq(RC_OK(c, SYS_pipe2, 2, (long)fds, 0L), 0);
+	a[0] = fds[0];
+	a[1] = (long)buf;
+	a[2] = sizeof(buf);
+	/* 64 reads block in the kernel; the 65th call is EAGAIN at once. */
+	for (i = 0; i < 64; i++)
+		ck_assert_int_eq(rc_send_syscall(c, 100 + (uint64_t)i,
+		    SYS_read, 3, a), 0);
+	sleep_ms(200);
+	ck_assert_int_eq(rc_call(c, &err, SYS_getpid, 0), -1);
+	ck_assert_int_eq(err, EAGAIN);
+	close(c);
+	wait_lock_free();
+
+	/* 16 unused fork cookies, then EAGAIN. */
+	c = rc_open(NULL);
+	for (i = 0; i < 17; i++) {
+		ck_assert_int_eq(rc_send(c, T_FORKPREP, 7, NULL, 0), 0);
+		ck_assert_int_eq(rc_read(c, f), 0);
+		ck_assert_int_eq(f->type, T_FORKPREP_R);
+		ck_assert_int_eq(get32(f->pl), i < 16 ? 0 : EAGAIN);
+	}
+	close(c);
+	free(f);
+	halt();
+}
+END_TEST
+
 /* Random and mutated frames for a few seconds: the server survives. */
 START_TEST(fuzz_random_frames)
 {
@@ -1239,6 +1277,7 @@ sysproxy_suite(void)
 	tcase_add_loop_test(tc, malformed_frames_drop_only_that_client, 0,
 	    (int)(sizeof(badcases) / sizeof(badcases[0])));
 	tcase_add_test(tc, handshake_errors_are_answered);
+	tcase_add_test(tc, limits_of_calls_in_flight_and_fork_cookies);
 	tcase_add_test(tc, client_that_stops_answering_COPYIN_blocks_only_itself);
 	tcase_add_test(tc, fuzz_random_frames);
 	suite_add_tcase(s, tc);
