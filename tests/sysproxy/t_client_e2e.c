@@ -503,6 +503,57 @@ START_TEST(the_tools_mount_unmount_and_set_the_hostname)
 }
 END_TEST
 
+START_TEST(halt_h_leaves_no_kernel_and_the_server_exits)
+{
+	static const char *const none[] = { NULL };
+	int status;
+
+	server_pid = start_server_args(none);
+	ck_assert_int_eq(run_tool("rump.halt", "-h", NULL), 0);
+	status = wait_bounded(server_pid, 20000);
+	server_pid = -1;
+	ck_assert_msg(status != -1 && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0, "server status %#x", status);
+	ck_assert_int_eq(access(sockpath, F_OK), -1);
+	ck_assert_int_eq(run_tool("rump.halt", NULL), 1);	/* nobody */
+}
+END_TEST
+
+/* -d: a host file inside the kernel, read and written by a client. */
+START_TEST(a_drivespec_shows_a_host_file_to_clients)
+{
+	char hostfile[128], spec[256], buf[16];
+	const char *args[] = { "-lrumpvfs", "-lrumpfs_tmpfs", "-d", spec,
+	    NULL };
+	int fd, hfd;
+
+	snprintf(hostfile, sizeof(hostfile), "%s/host.img", dir);
+	hfd = open(hostfile, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	ck_assert_int_ge(hfd, 0);
+	ck_assert_int_eq(write(hfd, "0123456789abcdef", 16), 16);
+	snprintf(spec, sizeof(spec), "key=/img,hostpath=%s,size=8,offset=4,"
+	    "type=reg", hostfile);
+	server_pid = start_server_args(args);
+	ck_assert_int_eq(rumpclient_init(), 0);
+	fd = rump_sys_open("/img", O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	memset(buf, 0, sizeof(buf));
+	ck_assert_int_eq(rump_sys_read(fd, buf, sizeof(buf)), 8);
+	ck_assert_str_eq(buf, "456789ab");
+	ck_assert_int_eq(rump_sys_pwrite(fd, "XY", 2, 0), 2);
+	ck_assert_int_eq(rump_sys_fsync(fd), 0);
+	ck_assert_int_eq(pread(hfd, buf, 2, 4), 2);
+	ck_assert_int_eq(memcmp(buf, "XY", 2), 0);
+	ck_assert_int_eq(rump_sys_close(fd), 0);
+	close(hfd);
+	rumpclient_fini();
+	kill(server_pid, SIGTERM);
+	ck_assert_int_ne(wait_bounded(server_pid, 20000), -1);
+	server_pid = -1;
+	unlink(hostfile);
+}
+END_TEST
+
 /* tcp://ADDR:PORT, IPv4 and IPv6 (when the host has ::1). */
 START_TEST(tcp_urls_serve_too)
 {
@@ -632,6 +683,8 @@ e2e_suite(void)
 	tcase_add_test(tc, the_tools_mount_unmount_and_set_the_hostname);
 	tcase_add_test(tc, rumpclient_exec_keeps_the_kernel_process);
 	tcase_add_loop_test(tc, tcp_urls_serve_too, 0, 2);
+	tcase_add_test(tc, halt_h_leaves_no_kernel_and_the_server_exits);
+	tcase_add_test(tc, a_drivespec_shows_a_host_file_to_clients);
 	suite_add_tcase(s, tc);
 	return s;
 }
