@@ -120,6 +120,27 @@ getpid_batch(int rounds)
 	return (now_us() - t0) / rounds;
 }
 
+/* Send sig (if any) to pid and wait for it, 10 s at most, then kill
+ * it: the bench never hangs at its end. */
+static void
+reap(pid_t pid, int sig)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	int i;
+
+	if (sig != 0)
+		kill(pid, sig);
+	for (i = 0; i < 1000; i++) {
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return;
+		nanosleep(&ts, NULL);
+	}
+	fprintf(stderr, "sysproxy_rtt: process %d did not exit, killed\n",
+	    (int)pid);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
 /* Start rump_server -s at url and connect to it. */
 static pid_t
 start_server(const char *prog, const char *url)
@@ -197,9 +218,8 @@ main(int argc, char **argv)
 	r = remote[NBATCH / 2];
 
 	close(sv[0]);
-	waitpid(echopid, NULL, 0);
-	kill(srvpid, SIGTERM);	/* rump_server halts and exits */
-	waitpid(srvpid, NULL, 0);
+	reap(echopid, 0);
+	reap(srvpid, SIGTERM);	/* rump_server halts and exits */
 	unlink(path);
 	rmdir(dir);
 
