@@ -403,7 +403,7 @@ ext2_ialloc(struct ext2inode *dir, uint16_t mode, uint32_t *inop)
 	struct ext2mount *ump = dir->i_ump;
 	struct buf *bp;
 	uint8_t *bm;
-	uint32_t g0, g, i, bit, start, unused;
+	uint32_t g0, g, i, bit, start, unused, used;
 	bool isdir = S_ISDIR(mode);
 	int error = 0;
 
@@ -422,13 +422,33 @@ ext2_ialloc(struct ext2inode *dir, uint16_t mode, uint32_t *inop)
 		g = (g0 + i) % ump->um_ngroups;
 		if (ext2_gd_free_inodes(ump, g) == 0)
 			continue;
+		/* The part of the table in use so far (the rest may never
+		 * have been written, and is taken on trust). */
+		used = ump->um_ipg;
+		if (ext2_uninit_ok(ump)) {
+			if (EXT2_LE16(ext2_gd(ump, g)->bg_flags) &
+			    EXT2_BG_INODE_UNINIT)
+				used = 0;
+			else if (ext2_gd_itable_unused(ump, g) <= ump->um_ipg)
+				used = ump->um_ipg -
+				    ext2_gd_itable_unused(ump, g);
+		}
 		if ((error = ext2_read_bitmap(ump, g, true, &bp)) != 0)
 			goto out;
 		bm = bp->b_data;
 		start = g == 0 ? ump->um_first_ino - 1 : 0;
-		for (bit = start; bit < ump->um_ipg; bit++)
-			if (!ext2_isset(bm, bit))
-				break;
+		for (bit = start; bit < ump->um_ipg; bit++) {
+			if (ext2_isset(bm, bit))
+				continue;
+			if (bit < used &&
+			    ext2_inode_busy(ump, g * ump->um_ipg + bit + 1)) {
+				ext2_error(ump, "group %u: inode bitmap marks "
+				    "inode %u free, it is in use", g,
+				    g * ump->um_ipg + bit + 1);
+				continue;
+			}
+			break;
+		}
 		if (bit >= ump->um_ipg) {
 			brelse(bp);
 			continue;

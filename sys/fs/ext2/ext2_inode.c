@@ -58,6 +58,31 @@ ext2_inode_loc(struct ext2mount *ump, uint32_t ino, uint64_t *blkp,
 	return 0;
 }
 
+/*
+ * Does the inode table say ino is in use (links, or a mode without a
+ * deletion time: an unlinked file still open)?  For the allocator,
+ * which must not trust a bitmap that says otherwise.  Unreadable: yes.
+ */
+bool
+ext2_inode_busy(struct ext2mount *ump, uint32_t ino)
+{
+	const struct ext2_dinode *di;
+	struct buf *bp;
+	uint64_t blk;
+	uint32_t off;
+	bool busy;
+
+	if (ext2_inode_loc(ump, ino, &blk, &off) != 0)
+		return false;
+	if (ext2_bread(ump, blk, &bp) != 0)
+		return true;
+	di = (const void *)((const char *)bp->b_data + off);
+	busy = EXT2_LE16(di->i_links_count) != 0 ||
+	    (EXT2_LE16(di->i_mode) != 0 && EXT2_LE32(di->i_dtime) == 0);
+	brelse(bp);
+	return busy;
+}
+
 bool
 ext2_i_has_extra(const struct ext2inode *ip, size_t fieldend)
 {

@@ -177,6 +177,7 @@ void ext2_time_now(struct timespec *);
 /* ext2_inode.c */
 int ext2_iget(struct ext2mount *, uint32_t ino, struct ext2inode **ipp);
 void ext2_ifree_incore(struct ext2inode *);
+bool ext2_inode_busy(struct ext2mount *, uint32_t ino);
 void ext2_inode_dirty(struct ext2inode *);
 int ext2_inode_write(struct ext2inode *);
 uint64_t ext2_i_size(const struct ext2inode *);
