@@ -320,6 +320,12 @@ void rumpuser_sp_fini(void);
  * maxlen without one (the kernel looks for the NUL).
  */
 #define RUMPUSER_SP_COPYMAX 65536
+/* The thread that runs call is about to block in the host (the kernel
+ * calls this from its hyp_backend_unschedule upcall, for a remote lwp):
+ * the platform makes sure that the client's further frames are read
+ * meanwhile.  Called with the virtual CPU held; nowrap, never blocks for
+ * long. */
+void rumpuser_sp_blocking(void *call);
 /* Has the client of call gone (dropped, disconnected, or the server is
  * stopping)?  Its call should then end soon (long sleeps give up with
  * EINTR).  Any context, nowrap, never blocks. */

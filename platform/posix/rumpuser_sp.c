@@ -10,10 +10,9 @@
  * FORKPREP becomes a call (struct sp_call) on cn_pending, which the
  * thread that read it then runs in the kernel itself (hyp_sp_syscall),
  * giving the token back.  Nobody reads the socket while the call runs,
- * unless the call blocks: the platform calls the kernel's
- * hyp_backend_unschedule upcall before every blocking host operation,
- * and this file interposes on it (sp_backend_unschedule) to wake an idle
- * thread of the connection, or start one, to read meanwhile; what
+ * unless the call blocks: before a remote call's thread blocks in the
+ * host, the kernel says so (rumpuser_sp_blocking), and an idle thread of
+ * the connection, or a new one, takes over the socket meanwhile; what
  * unblocks the call may be another call of the same client.  So a call
  * that does not block costs no thread hand-over at all: the round trip
  * is the socket's.  A call's copies (rumpuser_sp_copy*) send the COPY
@@ -115,6 +114,9 @@ struct sp_call {
 	int c_copyerr;			/* the client's answer */
 	bool c_copydone;		/* answered */
 	bool c_copybusy;		/* a reader is filling c_copybuf */
+	/* The running thread's own: */
+	bool c_uncovered;		/* nobody may read the socket */
+	bool c_incopy;			/* in sp_copy, which reads itself */
 };
 
 struct sp_cookie {
@@ -162,18 +164,6 @@ static pthread_cond_t sp_zcv = PTHREAD_COND_INITIALIZER;
 static unsigned int sp_nthreads;	/* sp_zlock: connection threads */
 static pthread_t *sp_zombies;		/* sp_zlock: ended, to be joined */
 static size_t sp_nzombies, sp_zcap;	/* sp_zlock */
-
-/*
- * The connection whose socket the calling thread must see covered (read
- * by some thread) before it blocks in the kernel: set while the thread
- * runs a call.  sp_backend_unschedule, interposed on the kernel's
- * hyp_backend_unschedule upcall (which the platform calls before every
- * blocking host operation), hands the socket over then, and only then:
- * a call that does not block costs no thread hand-over.
- */
-static __thread struct sp_conn *sp_uncovered;
-static struct rumpuser_hyperup sp_hyp;	/* c: the upcalls, interposed */
-static void (*sp_orig_backend_unschedule)(void);
 
 static void *sp_conn_thread(void *);
 
@@ -594,11 +584,8 @@ sp_run_call(struct sp_conn *cn, struct sp_call *c)
 		if (error == 0 && getrandom(out + 8, SP_COOKIELEN, 0) !=
 		    SP_COOKIELEN)
 			error = EAGAIN;
-		if (error == 0) {
-			sp_uncovered = cn;
+		if (error == 0)
 			error = rumpuser__hyp->hyp_sp_fork(cn->cn_kc, &child);
-			sp_uncovered = NULL;
-		}
 		if (error == 0) {
 			/* Filed under sp_lock: the teardown expires it. */
 			pthread_mutex_lock(&sp_lock);
@@ -616,10 +603,9 @@ sp_run_call(struct sp_conn *cn, struct sp_call *c)
 		if (error)
 			memset(out + 8, 0, SP_COOKIELEN);
 	} else {
-		sp_uncovered = cn;
+		c->c_uncovered = true;
 		error = rumpuser__hyp->hyp_sp_syscall(cn->cn_kc, c, (int)c->c_num,
 		    c->c_args, rv, &halt);
-		sp_uncovered = NULL;
 		put64(out + 8, (uint64_t)rv[0]);
 		put64(out + 16, (uint64_t)rv[1]);
 	}
@@ -762,7 +748,7 @@ sp_conn_thread(void *arg)
 			break;
 		if ((c = TAILQ_FIRST(&cn->cn_pending)) != NULL) {
 			TAILQ_REMOVE(&cn->cn_pending, c, c_pend);
-			/* Nobody may read while it runs: see sp_uncovered. */
+			/* Nobody may read while it runs: see c_uncovered. */
 			pthread_mutex_unlock(&cn->cn_lock);
 			sp_run_call(cn, c);
 			pthread_mutex_lock(&cn->cn_lock);
@@ -809,7 +795,7 @@ sp_copy(void *call, uint16_t type, const void *uaddr, void *kbuf,
 	put64(req, (uint64_t)(uintptr_t)uaddr);
 	put64(req + 8, len);
 	/* This thread reads for itself while it waits: no hand-over. */
-	sp_uncovered = NULL;
+	c->c_incopy = true;
 	rumpuser__hyp->hyp_backend_unschedule();
 	pthread_mutex_lock(&cn->cn_lock);
 	if (cn->cn_dead) {
@@ -857,22 +843,27 @@ sp_copy(void *call, uint16_t type, const void *uaddr, void *kbuf,
 	pthread_mutex_unlock(&cn->cn_lock);
  out:
 	rumpuser__hyp->hyp_backend_schedule();
-	sp_uncovered = cn;	/* back to the call */
+	c->c_incopy = false;
+	c->c_uncovered = true;	/* back to the call */
 	return error;
 }
 
 /*
- * The calling thread, which runs a call of sp_uncovered, is about to
- * block: make sure that somebody reads the socket meanwhile (a copy
- * waiter, an idle thread, or a new one), since what unblocks the call
- * may be another call of the same client.
+ * The thread that runs call is about to block in the kernel: make sure
+ * that somebody reads the socket meanwhile (a copy waiter, an idle
+ * thread, or a new one), since what unblocks the call may be another
+ * call of the same client.  Only the first time: afterwards some thread
+ * reads, or will once it has acted on the frame it read.
  */
-static void
-sp_cover(void)
+void
+rumpuser_sp_blocking(void *call)
 {
-	struct sp_conn *cn = sp_uncovered;
+	struct sp_call *c = call;
+	struct sp_conn *cn = c->c_conn;
 
-	sp_uncovered = NULL;
+	if (c->c_incopy || !c->c_uncovered)
+		return;
+	c->c_uncovered = false;
 	pthread_mutex_lock(&cn->cn_lock);
 	if (!cn->cn_dead && !cn->cn_reading) {
 		if (cn->cn_tokenwaiters > 0)
@@ -883,15 +874,6 @@ sp_cover(void)
 			sp_kill_locked(cn);
 	}
 	pthread_mutex_unlock(&cn->cn_lock);
-}
-
-static void
-sp_backend_unschedule(void)
-{
-
-	if (__builtin_expect(sp_uncovered != NULL, 0))
-		sp_cover();
-	sp_orig_backend_unschedule();
 }
 
 int
@@ -1143,13 +1125,6 @@ rumpuser_sp_init(const char *url)
 	}
 	sp_listenfd = fd;
 	sp_stopping = false;
-	/* Interpose on the blocking upcall (see sp_uncovered). */
-	if (rumpuser__hyp != &sp_hyp) {
-		sp_hyp = *rumpuser__hyp;
-		sp_orig_backend_unschedule = sp_hyp.hyp_backend_unschedule;
-		sp_hyp.hyp_backend_unschedule = sp_backend_unschedule;
-		__atomic_store_n(&rumpuser__hyp, &sp_hyp, __ATOMIC_RELEASE);
-	}
 	if ((error = pthread_create(&sp_acceptor, NULL, sp_accept_thread,
 	    NULL)) != 0) {
 		close(sp_wakefd[0]);

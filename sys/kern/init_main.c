@@ -40,7 +40,7 @@ volatile int rump_reboot_pending;	/* 0, or the request's how + 1 */
 static struct rumpuser_hyperup rump_hyp = {
 	.hyp_schedule = rump_schedule,
 	.hyp_unschedule = rump_unschedule,
-	.hyp_backend_unschedule = sched_backend_unschedule,
+	.hyp_backend_unschedule = sysproxy_backend_unschedule,
 	.hyp_backend_schedule = sched_backend_schedule,
 	.hyp_sp_connect = sysproxy_connect,
 	.hyp_sp_fork = sysproxy_fork,

@@ -57,6 +57,7 @@ int sysproxy_connect(void *, void **, int *);
 int sysproxy_fork(void *, void **);
 int sysproxy_syscall(void *, void *, int, const int64_t *, int64_t *, int *);
 void sysproxy_gone(void *);
+void sysproxy_backend_unschedule(void);	/* the upcall, for every lwp */
 /* The copies of a remote lwp (subr_copy.c), l_sysproxy its call. */
 int sysproxy_copyin(void *, const void *, void *, size_t);
 int sysproxy_copyout(void *, const void *, void *, size_t, bool);

@@ -234,6 +234,22 @@ sysproxy_gone(void *kc)
 }
 
 /*
+ * The hyp_backend_unschedule upcall: the platform is about to block the
+ * calling thread.  A remote call's thread tells the sysproxy first, so
+ * that the client's other calls are read meanwhile (a call that never
+ * blocks needs no other thread).
+ */
+void
+sysproxy_backend_unschedule(void)
+{
+	struct lwp *l = rumpuser_curlwp();
+
+	if (__predict_false(l->l_sysproxy != NULL))
+		rumpuser_sp_blocking(l->l_sysproxy);
+	sched_backend_unschedule();
+}
+
+/*
  * The kernel is closed to new calls; remote calls inside may be waiting
  * for their clients.  Drop the clients, so that they stop waiting.
  */
