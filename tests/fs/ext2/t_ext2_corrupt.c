@@ -1132,11 +1132,7 @@ corpus(const char *type, const char *opts)
 #define E3TEST_HOST_PENDING(tc, name) E3TEST_OFF_(tc, name)
 #endif
 
-/* Pending: the sample of seed 1 holds "ino frag.block[13]=0x1" (the
- * double indirect block is block 1, the superblock's): unlink frees
- * the blocks, ext2_ind_free() reads block 1 at level 2 and again at
- * level 1 while holding it: a self-deadlock in getblk (hang). */
-E3TEST_HOST_PENDING(corrupt, corrupt_ext2_images_fail_cleanly)
+E3TEST_HOST(corrupt, corrupt_ext2_images_fail_cleanly)
 {
 
 	corpus("ext2", NULL);
@@ -1170,6 +1166,7 @@ E3TEST_HOST(corrupt, corrupt_ext3_images_fail_cleanly)
 E3TEST_HOST_PENDING(loops, directory_entries_naming_their_directory_fail_cleanly)
 {
 
+	corpus_match("ext2", NULL, "3rd.inode|2nd.inode");
 	corpus_match("ext4", "-O ^metadata_csum", "3rd.inode|2nd.inode");
 	corpus_match("ext3", NULL, "3rd.inode|2nd.inode|ino d.block[0]|"
 	    "ino idx.block[0]");
@@ -1219,7 +1216,7 @@ base_walks_clean(const char *type, const char *opts)
 	free(im.b);
 }
 
-E3TEST_PENDING(base, base_images_walk_clean)
+E3TEST(base, base_images_walk_clean)
 {
 
 	/* E3TEST_PENDING booted a kernel: the walks use it. */
