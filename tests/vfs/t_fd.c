@@ -948,18 +948,19 @@ END_TEST
 struct opener {
 	struct lwp *lwp;
 	int flags, fd;
-	uint64_t waited_ms;
+	int started;		/* atomic: about to open */
+	uint64_t done_ms;	/* when its open returned */
 };
 
 static void *
 opener_main(void *arg)
 {
 	struct opener *o = arg;
-	uint64_t t0 = now_ms();
 
 	rump_lwproc_switch(o->lwp);
+	__atomic_store_n(&o->started, 1, __ATOMIC_RELEASE);
 	o->fd = rump_sys_open("/p", o->flags);
-	o->waited_ms = now_ms() - t0;
+	o->done_ms = now_ms();
 	rump_lwproc_releaselwp();
 	return NULL;
 }
@@ -968,6 +969,7 @@ START_TEST(fifo_blocking_opens_wait_for_a_partner)
 {
 	struct opener o;
 	struct lwp *me;
+	uint64_t partner_ms;
 	pthread_t t;
 	char c;
 	int w, i;
@@ -984,13 +986,19 @@ START_TEST(fifo_blocking_opens_wait_for_a_partner)
 		ck_assert_int_eq(rump_lwproc_newlwp(rump_sys_getpid()), 0);
 		o.lwp = rump_lwproc_curlwp();
 		rump_lwproc_switch(me);
+		o.started = 0;
 		pthread_create(&t, NULL, opener_main, &o);
+		/* However loaded the machine, the opener is on its way in
+		 * before the partner comes, and cannot be back before. */
+		while (!__atomic_load_n(&o.started, __ATOMIC_ACQUIRE))
+			sleep_ms(1);
 		sleep_ms(100);
+		partner_ms = now_ms();
 		w = rump_sys_open("/p", i == 0 ? O_WRONLY : O_RDONLY);
 		ck_assert_int_ge(w, 0);
 		pthread_join(t, NULL);
 		ck_assert_int_ge(o.fd, 0);
-		ck_assert_uint_ge(o.waited_ms, 90);
+		ck_assert_uint_ge(o.done_ms, partner_ms);
 		/* The two share one pipe (and one table here). */
 		ck_assert_int_eq(rump_sys_write(i == 0 ? w : o.fd, "k", 1), 1);
 		ck_assert_int_eq(rump_sys_read(i == 0 ? o.fd : w, &c, 1), 1);
