@@ -632,7 +632,8 @@ crc32c_hw(uint32_t crc, const uint8_t *p, size_t len)
 	for (; len > 0 && ((uintptr_t)p & 7) != 0; len--)
 		c = __builtin_ia32_crc32qi((uint32_t)c, *p++);
 	for (; len >= 8; len -= 8, p += 8)
-		c = __builtin_ia32_crc32di(c, *(const uint64_t *)(const void *)p);
+		c = __builtin_ia32_crc32di(c,
+		    *(const uint64_t *)(const void *)p);
 	for (; len > 0; len--)
 		c = __builtin_ia32_crc32qi((uint32_t)c, *p++);
 	return (uint32_t)c;

@@ -39,7 +39,7 @@ struct ext4_path {
 };
 
 struct ext4_walk {
-	int w_depth;			/* of the tree; leaf is p[w_depth] */
+	int w_depth;			/* of the tree: the leaf's level */
 	struct ext4_path w_p[EXT4_EXT_MAX_DEPTH + 1];
 };
 
@@ -494,8 +494,8 @@ ext4_ext_set(struct ext4_extent *ex, uint32_t lblk, uint32_t len,
 
 /*
  * Put the extent nex (its range a hole of the tree) into the tree:
- * merged into a neighbour when contiguous (if merge), else inserted in its leaf,
- * making room first by splitting or growing.
+ * merged into a neighbour when contiguous (if merge), else inserted in
+ * its leaf, making room first by splitting or growing.
  */
 static int
 ext4_insert(struct ext2inode *ip, const struct ext4_extent *nex, bool merge)
@@ -796,7 +796,8 @@ ext4_ext_truncate(struct ext2inode *ip, uint64_t first)
 	if (error != 0)
 		return error;
 	error = ext4_trunc_node(ip, root, first, &dirty);
-	if (EXT2_LE16(root->eh_entries) == 0 && EXT2_LE16(root->eh_depth) != 0) {
+	if (EXT2_LE16(root->eh_entries) == 0 &&
+	    EXT2_LE16(root->eh_depth) != 0) {
 		/* Emptied: back to an empty leaf root. */
 		root->eh_depth = 0;
 		root->eh_max = EXT2_LE16(EXT4_EXT_ROOT_MAX);

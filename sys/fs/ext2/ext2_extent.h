@@ -26,7 +26,7 @@ struct ext4_extent_header {
 	uint16_t eh_magic;		/* EXT4_EXT_MAGIC */
 	uint16_t eh_entries;		/* valid entries */
 	uint16_t eh_max;		/* capacity */
-	uint16_t eh_depth;		/* 0: leaf; at most EXT4_EXT_MAX_DEPTH */
+	uint16_t eh_depth;		/* 0: a leaf */
 	uint32_t eh_generation;		/* unused here */
 } __packed;
 

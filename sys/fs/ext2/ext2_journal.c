@@ -64,7 +64,7 @@ struct jnl {
 					 * transaction, if it commits */
 	uint32_t j_badblk;
 	uint64_t j_visited;		/* log blocks this pass, bounded */
-	uint8_t *j_buf;			/* one journal block, for checks */
+	uint8_t *j_buf;			/* one journal block */
 };
 
 enum jnl_pass { JNL_SCAN, JNL_REVOKE, JNL_REPLAY };

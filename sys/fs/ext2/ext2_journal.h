@@ -67,9 +67,9 @@ struct jbd2_header {
 struct jbd2_superblock {
 	struct jbd2_header s_header;		/* 0x00 */
 	uint32_t s_blocksize;			/* 0x0c */
-	uint32_t s_maxlen;			/* 0x10: blocks in the journal */
+	uint32_t s_maxlen;			/* 0x10: journal blocks */
 	uint32_t s_first;			/* 0x14: first log block */
-	uint32_t s_sequence;			/* 0x18: first expected tid */
+	uint32_t s_sequence;			/* 0x18: first tid */
 	uint32_t s_start;			/* 0x1c: log start; 0: empty */
 	int32_t s_errno;			/* 0x20 */
 	/* v2 */
@@ -93,7 +93,7 @@ struct jbd2_superblock {
 #define JBD2_SB_SIZE 1024
 
 /* Descriptor block tags.  t_flags: */
-#define JBD2_FLAG_ESCAPE 1		/* data began with JBD2_MAGIC: zeroed */
+#define JBD2_FLAG_ESCAPE 1		/* began with JBD2_MAGIC: zeroed */
 #define JBD2_FLAG_SAME_UUID 2		/* else 16 bytes of uuid follow */
 #define JBD2_FLAG_DELETED 4
 #define JBD2_FLAG_LAST_TAG 8
@@ -117,7 +117,7 @@ struct jbd2_block_tag3 {
 
 /* csum v2/v3: the last 4 bytes of descriptor and revoke blocks. */
 struct jbd2_block_tail {
-	uint32_t t_checksum;		/* crc32c of the block, this zeroed */
+	uint32_t t_checksum;		/* crc32c of the block, this 0 */
 } __packed;
 
 struct jbd2_revoke_header {

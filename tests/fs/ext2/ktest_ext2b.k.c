@@ -525,7 +525,7 @@ rump_ktest_ext2b_extent_check(void)
 	eh->eh_magic = 0xF30B;
 	CHECK(ext4_ext_check_node(root, 60, -1) == EUCLEAN);
 	eh->eh_magic = EXT4_EXT_MAGIC;
-	eh->eh_max = 5;				/* does not fit 60 bytes */
+	eh->eh_max = 5;			/* does not fit 60 bytes */
 	CHECK(ext4_ext_check_node(root, 60, -1) == EUCLEAN);
 	eh->eh_max = 3;				/* entries > max */
 	CHECK(ext4_ext_check_node(root, 60, -1) == EUCLEAN);
@@ -593,7 +593,8 @@ ki_walk(struct ext2inode *ip, struct ext4_extent_header *eh, uint64_t lo,
 	for (i = 0; i < n; i++) {
 		if (eh->eh_depth == 0) {
 			b = eh_ext(eh)[i].ee_block;
-			CHECK(b >= lo && b + ext4_ext_len(&eh_ext(eh)[i]) <= hi);
+			CHECK(b >= lo &&
+			    b + ext4_ext_len(&eh_ext(eh)[i]) <= hi);
 			*blocks += ext4_ext_len(&eh_ext(eh)[i]);
 			continue;
 		}

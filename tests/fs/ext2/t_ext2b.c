@@ -48,6 +48,7 @@ int rump_ktest_ext2b_mutated_writes(uint8_t *, size_t, uint32_t ino,
 #define EUCLEAN_ 117
 
 static char dir[64];
+static pid_t mainpid;		/* names the directories to clean up */
 
 static void
 boot(void)
@@ -68,12 +69,18 @@ boot(void)
 static int
 sh(const char *fmt, ...)
 {
-	char cmd[2048];
+	char cmd[4096];
 	va_list ap;
-	int rc;
+	int n, rc;
 
+	/* Loop devices are shared with whoever else runs: retry. */
+	n = snprintf(cmd, sizeof(cmd), "lmount() { o=$1; shift; "
+	    "for t in 1 2 3 4 5; do mount -o loop,$o \"$@\" 2>/dev/null && "
+	    "return 0; sleep 1; done; return 1; }; lumount() { "
+	    "for t in 1 2 3 4 5; do umount \"$1\" 2>/dev/null && return 0; "
+	    "sleep 1; done; return 1; }; ");
 	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
 	va_end(ap);
 	rc = system(cmd);
 	return rc == -1 ? -1 : WEXITSTATUS(rc);
@@ -95,7 +102,7 @@ static void
 mkdir_tmp(void)
 {
 
-	strcpy(dir, "/tmp/t_ext2b.XXXXXX");
+	snprintf(dir, sizeof(dir), "/tmp/t_ext2b.%d.XXXXXX", (int)mainpid);
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 }
 
@@ -389,8 +396,9 @@ meta_blocks(const char *image, const char *path, uint64_t *blk, int max)
  * Bit flips in the inodes and extent tree blocks of the files and in the
  * first MiBs of metadata, then every file read, and writes and truncates
  * on the fragmented file: each call succeeds or fails with EUCLEAN (or
- * EIO, EFBIG, ENOSPC), and never crashes or overruns (run under ASan).  With metadata_csum the checksums catch most flips;
- * without, the structure checks must.
+ * EIO, EFBIG, ENOSPC), and never crashes or overruns (run under ASan).
+ * With metadata_csum the checksums catch most flips; without, the
+ * structure checks must.
  */
 static void
 mutate_and_read(const char *opts, bool mcsum)
@@ -481,8 +489,9 @@ compare_blocks(const uint8_t *ours, const uint8_t *ref, size_t bsize,
 /*
  * Transactions written by debugfs (jo/jw/jc) to free blocks of group 2:
  * data, more data and a revoke of a block of the first, a block
- * beginning with the journal's magic (the escape flag).  Our replay and e2fsck's leave the same blocks, and
- * e2fsck finds nothing to fix after ours.
+ * beginning with the journal's magic (the escape flag).  Our replay and
+ * e2fsck's leave the same blocks, and e2fsck finds nothing to fix after
+ * ours.
  */
 static void
 journal_debugfs(const char *mkopts, const char *joopts, int corrupt)
@@ -679,7 +688,7 @@ START_TEST(journal_written_by_the_host_kernel_replays)
 		return;
 	mkdir_tmp();
 	if (sh("cd '%s' && mke2fs -q -F -t ext4 img 64M >/dev/null 2>&1 && "
-	    "mkdir mnt && mount -o loop,commit=60 img mnt 2>/dev/null", dir)
+	    "mkdir mnt && lmount commit=60 img mnt", dir)
 	    != 0) {
 		fprintf(stderr, "t_ext2b: no loop mount: skipped\n");
 		rm_tmp();
@@ -689,7 +698,7 @@ START_TEST(journal_written_by_the_host_kernel_replays)
 	    "mkdir mnt/d && cp data mnt/d/f && for i in $(seq 1 50); do "
 	    "echo $i > mnt/d/n$i; done && mkdir mnt/h && cd mnt/h && "
 	    "seq -f 'a_rather_long_file_name_%%g' 1 2500 | xargs touch && "
-	    "cd ../.. && sync -f mnt/d/f && cp img snap; umount mnt", dir);
+	    "cd ../.. && sync -f mnt/d/f && cp img snap; lumount mnt", dir);
 	ck_assert_int_eq(sh("cd '%s' && dumpe2fs -h snap 2>/dev/null | "
 	    "grep -q needs_recovery", dir), 0);
 	img = load("snap", &size);
@@ -736,7 +745,8 @@ ext2b_suite(void)
 	tcase_add_test(tc, journal_without_checksums_replays_as_e2fsck_does);
 	tcase_add_test(tc, journal_ext3_32bit_replays_as_e2fsck_does);
 	tcase_add_test(tc, journal_with_a_corrupt_data_block_fails_EUCLEAN);
-	tcase_add_test(tc, journal_wrapping_past_its_end_replays_as_e2fsck_does);
+	tcase_add_test(tc,
+	    journal_wrapping_past_its_end_replays_as_e2fsck_does);
 	tcase_add_test(tc, journal_written_by_the_host_kernel_replays);
 	suite_add_tcase(s, tc);
 	return s;
@@ -745,11 +755,17 @@ ext2b_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(ext2b_suite());
+	SRunner *sr;
 	int nfailed;
 
+	/* What failed tests leave behind goes at the end. */
+	mainpid = getpid();
+	sr = srunner_create(ext2b_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	nfailed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	sh("for d in /tmp/t_ext2b.%d.*; do [ -d \"$d\" ] || continue; "
+	    "umount \"$d/mnt\" 2>/dev/null; rm -rf \"$d\"; done",
+	    (int)mainpid);
 	return nfailed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

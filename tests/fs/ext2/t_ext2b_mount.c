@@ -30,16 +30,23 @@
 #define MNT "/mnt"
 
 static char dir[64];
+static pid_t mainpid;		/* names the directories to clean up */
 
 static int
 sh(const char *fmt, ...)
 {
-	char cmd[2048];
+	char cmd[4096];
 	va_list ap;
-	int rc;
+	int n, rc;
 
+	/* Loop devices are shared with whoever else runs: retry. */
+	n = snprintf(cmd, sizeof(cmd), "lmount() { o=$1; shift; "
+	    "for t in 1 2 3 4 5; do mount -o loop,$o \"$@\" 2>/dev/null && "
+	    "return 0; sleep 1; done; return 1; }; lumount() { "
+	    "for t in 1 2 3 4 5; do umount \"$1\" 2>/dev/null && return 0; "
+	    "sleep 1; done; return 1; }; ");
 	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
 	va_end(ap);
 	rc = system(cmd);
 	return rc == -1 ? -1 : WEXITSTATUS(rc);
@@ -57,7 +64,7 @@ setup(void)
 		fprintf(stderr, "t_ext2b_mount: e2fsprogs missing: skipped\n");
 		return false;
 	}
-	strcpy(dir, "/tmp/t_ext2b_mount.XXXXXX");
+	snprintf(dir, sizeof(dir), "/tmp/t_ext2b_mount.%d.XXXXXX", (int)mainpid);
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	return true;
 }
@@ -76,7 +83,7 @@ have_loop(void)
 	if (geteuid() != 0 || sh("cd '%s' && mkdir -p mnt && "
 	    "dd if=/dev/zero of=probe bs=1M count=8 2>/dev/null && "
 	    "mke2fs -q -F -t ext4 probe >/dev/null 2>&1 && "
-	    "mount -o loop probe mnt 2>/dev/null && umount mnt", dir) != 0) {
+	    "lmount rw probe mnt && lumount mnt", dir) != 0) {
 		fprintf(stderr, "t_ext2b_mount: no loop mount: skipped\n");
 		return false;
 	}
@@ -160,7 +167,8 @@ START_TEST(journal_replayed_at_mount_gives_the_logged_contents)
 	if (!setup())
 		return;
 	ck_assert_int_eq(sh("cd '%s' && mkdir src && head -c 8192 "
-	    "/dev/urandom > src/f && mke2fs -q -F -t ext4 -b 4096 -d src img 64M "
+	    "/dev/urandom > src/f && mke2fs -q -F -t ext4 -b 4096 -d src "
+	    "img 64M "
 	    ">/dev/null 2>&1 && head -c 8192 /dev/urandom > new && "
 	    "b0=$(debugfs -R 'bmap /f 0' img 2>/dev/null) && "
 	    "b1=$(debugfs -R 'bmap /f 1' img 2>/dev/null) && "
@@ -211,7 +219,8 @@ START_TEST(corrupt_journal_is_not_replayed_and_mount_is_read_only)
 		return;
 	ck_assert_int_eq(sh("cd '%s' && mkdir src && head -c 8192 "
 	    "/dev/urandom > src/f && cp src/f old && mke2fs -q -F -t ext4 "
-	    "-b 4096 -d src img 64M >/dev/null 2>&1 && head -c 4096 /dev/urandom "
+	    "-b 4096 -d src img 64M >/dev/null 2>&1 && "
+	    "head -c 4096 /dev/urandom "
 	    "> new && b0=$(debugfs -R 'bmap /f 0' img 2>/dev/null) && "
 	    "printf 'jo -c -v 3\\njw -b %%s new\\njc\\n' $b0 | "
 	    "debugfs -w -f - img >/dev/null 2>&1 && "
@@ -244,10 +253,10 @@ START_TEST(host_kernel_journal_replays_at_mount)
 		return;
 	}
 	ck_assert_int_eq(sh("cd '%s' && mke2fs -q -F -t ext4 img 64M "
-	    ">/dev/null 2>&1 && mount -o loop,commit=60 img mnt && "
+	    ">/dev/null 2>&1 && lmount commit=60 img mnt && "
 	    "head -c 300000 /dev/urandom > data && mkdir mnt/d && "
 	    "cp data mnt/d/f && for i in $(seq 1 40); do echo $i > mnt/d/n$i; "
-	    "done && sync -f mnt/d/f && cp img snap; umount mnt && "
+	    "done && sync -f mnt/d/f && cp img snap; lumount mnt && "
 	    "dumpe2fs -h snap 2>/dev/null | grep -q needs_recovery", dir), 0);
 	ck_assert_int_eq(rmount("snap", "ext4", 0), 0);
 	rcompare(MNT "/d/f", "data");
@@ -257,9 +266,9 @@ START_TEST(host_kernel_journal_replays_at_mount)
 	rump_sys_close(fd);
 	rumount();
 	fsck_clean("snap");
-	ck_assert_int_eq(sh("cd '%s' && mount -o loop,ro snap mnt && "
+	ck_assert_int_eq(sh("cd '%s' && lmount ro snap mnt && "
 	    "cmp -s mnt/d/f data && grep -qx 40 mnt/d/n40 && "
-	    "grep -q 'written by rump' mnt/d/g; r=$?; umount mnt; exit $r",
+	    "grep -q 'written by rump' mnt/d/g; r=$?; lumount mnt; exit $r",
 	    dir), 0);
 	cleanup();
 }
@@ -324,8 +333,8 @@ START_TEST(extent_trees_written_through_the_driver_are_clean)
 	if (have_loop()) {
 		/* Our bytes, as the host reads them. */
 		ck_assert_int_eq(rmount("img", "ext4", MS_RDONLY), 0);
-		ck_assert_int_eq(sh("cd '%s' && mount -o loop,ro img mnt && "
-		    "cp mnt/seq seq && cp mnt/frag frag; r=$?; umount mnt; "
+		ck_assert_int_eq(sh("cd '%s' && lmount ro img mnt && "
+		    "cp mnt/seq seq && cp mnt/frag frag; r=$?; lumount mnt; "
 		    "exit $r", dir), 0);
 		rcompare(MNT "/seq", "seq");
 		rcompare(MNT "/frag", "frag");
@@ -353,8 +362,8 @@ START_TEST(writes_into_preallocated_extents_convert_them)
 		return;
 	}
 	ck_assert_int_eq(sh("cd '%s' && mke2fs -q -F -t ext4 img 64M "
-	    ">/dev/null 2>&1 && mount -o loop img mnt && "
-	    "fallocate -l 4M mnt/pre && umount mnt && "
+	    ">/dev/null 2>&1 && lmount rw img mnt && "
+	    "fallocate -l 4M mnt/pre && lumount mnt && "
 	    "debugfs -R 'ex /pre' img 2>/dev/null | grep -q Uninit", dir), 0);
 	ck_assert_int_eq(rmount("img", "ext4", 0), 0);
 	fd = rump_sys_open(MNT "/pre", O_RDWR);
@@ -363,14 +372,14 @@ START_TEST(writes_into_preallocated_extents_convert_them)
 	    (ssize_t)sizeof(buf));
 	ck_assert(buf[0] == 0 && buf[4095] == 0);
 	fill(buf, sizeof(buf), 3, 0);
-	rwrite(fd, buf, 100, 100 * 4096 + 10);		/* partial block */
+	rwrite(fd, buf, 100, 100 * 4096 + 10);	/* partial block */
 	rwrite(fd, buf, sizeof(buf), 0);		/* the first */
 	rwrite(fd, buf, sizeof(buf), 1023 * 4096);	/* the last */
 	rump_sys_close(fd);
 	rumount();
 	fsck_clean("img");
-	ck_assert_int_eq(sh("cd '%s' && mount -o loop,ro img mnt && "
-	    "cp mnt/pre pre; r=$?; umount mnt; exit $r", dir), 0);
+	ck_assert_int_eq(sh("cd '%s' && lmount ro img mnt && "
+	    "cp mnt/pre pre; r=$?; lumount mnt; exit $r", dir), 0);
 	ck_assert_int_eq(rmount("img", "ext4", MS_RDONLY), 0);
 	rcompare(MNT "/pre", "pre");
 	/* Zeros around the partial write, its data inside. */
@@ -396,7 +405,8 @@ suite(void)
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, journal_replayed_at_mount_gives_the_logged_contents);
 	tcase_add_test(tc, ext3_journal_replayed_at_mount);
-	tcase_add_test(tc, corrupt_journal_is_not_replayed_and_mount_is_read_only);
+	tcase_add_test(tc,
+	    corrupt_journal_is_not_replayed_and_mount_is_read_only);
 	tcase_add_test(tc, host_kernel_journal_replays_at_mount);
 	tcase_add_test(tc, extent_trees_written_through_the_driver_are_clean);
 	tcase_add_test(tc, writes_into_preallocated_extents_convert_them);
@@ -407,11 +417,17 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
+	SRunner *sr;
 	int nfailed;
 
+	/* What failed tests leave behind goes at the end. */
+	mainpid = getpid();
+	sr = srunner_create(suite());
 	srunner_run_all(sr, CK_NORMAL);
 	nfailed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	sh("for d in /tmp/t_ext2b_mount.%d.*; do [ -d \"$d\" ] || continue; "
+	    "umount \"$d/mnt\" 2>/dev/null; rm -rf \"$d\"; done",
+	    (int)mainpid);
 	return nfailed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
