@@ -41,6 +41,7 @@ struct ktimg {
 	uint8_t *ki_data;		/* the image (the caller's memory) */
 	size_t ki_size;
 	uint8_t *ki_used;		/* model: one byte per block */
+	uint64_t ki_base;		/* block of ki_data[0] and ki_used[0] */
 	uint64_t ki_nused;
 	int64_t ki_iblocks;		/* what ext2_add_blocks added */
 	int ki_bufs;			/* busy buffers */
@@ -79,8 +80,8 @@ ki_getbuf(struct ext2mount *ump, uint64_t blk, bool read, struct buf **bpp)
 	struct buf *bp;
 
 	*bpp = NULL;
-	if (blk >= ump->um_blocks ||
-	    (blk + 1) * ump->um_bsize > ki.ki_size)
+	if (blk >= ump->um_blocks || blk < ki.ki_base ||
+	    (blk - ki.ki_base + 1) * ump->um_bsize > ki.ki_size)
 		return EIO;
 	bp = kmem_zalloc(sizeof(*bp), KM_SLEEP);
 	if (bp == NULL)
@@ -93,8 +94,8 @@ ki_getbuf(struct ext2mount *ump, uint64_t blk, bool read, struct buf **bpp)
 	bp->b_blkno = (daddr_t)blk;
 	bp->b_bcount = ump->um_bsize;
 	if (read)
-		memcpy(bp->b_data, ki.ki_data + blk * ump->um_bsize,
-		    ump->um_bsize);
+		memcpy(bp->b_data, ki.ki_data + (blk - ki.ki_base) *
+		    ump->um_bsize, ump->um_bsize);
 	else
 		memset(bp->b_data, 0xA5, ump->um_bsize);	/* junk */
 	ki.ki_bufs++;
@@ -129,8 +130,8 @@ void
 ext2_bdwrite(struct ext2mount *ump, struct buf *bp)
 {
 
-	memcpy(ki.ki_data + (uint64_t)bp->b_blkno * ump->um_bsize, bp->b_data,
-	    ump->um_bsize);
+	memcpy(ki.ki_data + ((uint64_t)bp->b_blkno - ki.ki_base) *
+	    ump->um_bsize, bp->b_data, ump->um_bsize);
 	ext2_brelse(bp);
 }
 
@@ -165,25 +166,31 @@ ext2_error(struct ext2mount *ump, const char *fmt, ...)
 		printf("ktest_ext2b: ext2_error: %s\n", buf);
 }
 
+/* The first block the allocator hands out. */
+static uint64_t
+ki_lo(const struct ext2mount *ump)
+{
+
+	return ki.ki_base != 0 ? ki.ki_base : ump->um_first_data_block;
+}
+
 int
 ext2_blkalloc(struct ext2inode *ip, uint64_t goal, uint64_t *blkp)
 {
 	struct ext2mount *ump = ip->i_ump;
-	uint64_t b, n = ump->um_blocks;
+	uint64_t b, n = ump->um_blocks, lo = ki_lo(ump);
 
 	if (ki.ki_alloc_fail > 0 && --ki.ki_alloc_fail == 0)
 		return ENOSPC;
-	if (ki.ki_nused >= n - ump->um_first_data_block)
+	if (ki.ki_nused >= n - lo)
 		return ENOSPC;
-	if (goal < ump->um_first_data_block || goal >= n ||
-	    (int)(ki_random() % 100) < ki.ki_frag)
-		goal = ump->um_first_data_block + ki_random() % (n -
-		    ump->um_first_data_block);
-	for (b = goal; ki.ki_used[b]; ) {
+	if (goal < lo || goal >= n || (int)(ki_random() % 100) < ki.ki_frag)
+		goal = lo + ki_random() % (n - lo);
+	for (b = goal; ki.ki_used[b - ki.ki_base]; ) {
 		if (++b == n)
-			b = ump->um_first_data_block;
+			b = lo;
 	}
-	ki.ki_used[b] = 1;
+	ki.ki_used[b - ki.ki_base] = 1;
 	ki.ki_nused++;
 	*blkp = b;
 	return 0;
@@ -195,11 +202,12 @@ ext2_blkfree(struct ext2mount *ump, uint64_t blk, uint64_t count)
 	uint64_t i;
 
 	for (i = 0; i < count; i++) {
-		if (blk + i >= ump->um_blocks || !ki.ki_used[blk + i]) {
+		if (blk + i >= ump->um_blocks || blk + i < ki.ki_base ||
+		    !ki.ki_used[blk + i - ki.ki_base]) {
 			ki.ki_badfree++;
 			continue;
 		}
-		ki.ki_used[blk + i] = 0;
+		ki.ki_used[blk + i - ki.ki_base] = 0;
 		ki.ki_nused--;
 	}
 }
@@ -208,7 +216,7 @@ uint64_t
 ext2_blkgoal(struct ext2inode *ip, uint64_t lblk)
 {
 
-	return ip->i_ump->um_first_data_block + lblk % 7;
+	return ki_lo(ip->i_ump) + lblk % 7;
 }
 
 void
@@ -627,7 +635,7 @@ out:
  */
 int
 rump_ktest_ext2b_extent_model(uint32_t seed, int nops, uint32_t span,
-    int frag, int fail_every, int block_max, int check_every)
+    int frag, int fail_every, int block_max, int check_every, int high)
 {
 	struct ext2mount *ump = &ki.ki_mount;
 	struct ext2inode ino, *ip = &ino;
@@ -645,7 +653,9 @@ rump_ktest_ext2b_extent_model(uint32_t seed, int nops, uint32_t span,
 	ki_block_max = (uint16_t)block_max;
 	ump->um_bsize = 1024;
 	ump->um_bshift = 10;
-	ump->um_blocks = nblocks;
+	/* high: a device past 2^32 blocks, ours its last 2^17. */
+	ki.ki_base = high ? 5ULL << 32 : 0;
+	ump->um_blocks = ki.ki_base + nblocks;
 	ump->um_first_data_block = 1;
 	ump->um_rocompat = EXT4_FEATURE_RO_COMPAT_METADATA_CSUM;
 	ump->um_csum_seed = seed;
@@ -681,11 +691,12 @@ rump_ktest_ext2b_extent_model(uint32_t seed, int nops, uint32_t span,
 				;
 			CHECK(ext2_blkalloc(ip, 0, &b) == 0);
 			for (e = 1; e < (int)k; e++)
-				if (b + e >= nblocks || ki.ki_used[b + e])
+				if (b + e >= ump->um_blocks ||
+				    ki.ki_used[b + e - ki.ki_base])
 					break;
 			k = (uint32_t)e;
 			for (e = 1; e < (int)k; e++) {
-				ki.ki_used[b + e] = 1;
+				ki.ki_used[b + e - ki.ki_base] = 1;
 				ki.ki_nused++;
 			}
 			ext4_ext_set(&nex, lblk, k, b, true);

@@ -26,7 +26,7 @@
 int rump_ktest_ext2b_crc(void);
 int rump_ktest_ext2b_extent_check(void);
 int rump_ktest_ext2b_extent_model(uint32_t seed, int nops, uint32_t span,
-    int frag, int fail_every, int block_max, int check_every);
+    int frag, int fail_every, int block_max, int check_every, int high);
 
 struct ktest_ext2b_counts {
 	uint64_t c_groups;
@@ -228,7 +228,7 @@ START_TEST(extent_tree_contiguous_writes_stay_few_extents_and_match_model)
 {
 
 	boot();
-	KTEST(rump_ktest_ext2b_extent_model(1, 3000, 3000, 0, 0, 0, 10));
+	KTEST(rump_ktest_ext2b_extent_model(1, 3000, 3000, 0, 0, 0, 10, 0));
 }
 END_TEST
 
@@ -236,7 +236,7 @@ START_TEST(extent_tree_fragmented_writes_grow_deep_trees_and_match_model)
 {
 
 	boot();
-	KTEST(rump_ktest_ext2b_extent_model(2, 3000, 1500, 100, 0, 5, 7));
+	KTEST(rump_ktest_ext2b_extent_model(2, 3000, 1500, 100, 0, 5, 7, 0));
 }
 END_TEST
 
@@ -244,8 +244,17 @@ START_TEST(extent_tree_allocation_failures_lose_nothing)
 {
 
 	boot();
-	KTEST(rump_ktest_ext2b_extent_model(3, 3000, 600, 70, 4, 4, 3));
-	KTEST(rump_ktest_ext2b_extent_model(33, 2000, 300, 100, 2, 4, 1));
+	KTEST(rump_ktest_ext2b_extent_model(3, 3000, 600, 70, 4, 4, 3, 0));
+	KTEST(rump_ktest_ext2b_extent_model(33, 2000, 300, 100, 2, 4, 1, 0));
+}
+END_TEST
+
+/* Block numbers past 2^32: the high halves of extents and indexes. */
+START_TEST(extent_tree_past_2_to_the_32_blocks_matches_model)
+{
+
+	boot();
+	KTEST(rump_ktest_ext2b_extent_model(5, 2000, 800, 60, 0, 4, 5, 1));
 }
 END_TEST
 
@@ -253,7 +262,7 @@ START_TEST(extent_tree_with_1k_block_nodes_matches_model)
 {
 
 	boot();
-	KTEST(rump_ktest_ext2b_extent_model(4, 1500, 1200, 100, 0, 0, 50));
+	KTEST(rump_ktest_ext2b_extent_model(4, 1500, 1200, 100, 0, 0, 50, 0));
 }
 END_TEST
 
@@ -731,6 +740,7 @@ ext2b_suite(void)
 	    extent_tree_fragmented_writes_grow_deep_trees_and_match_model);
 	tcase_add_test(tc, extent_tree_allocation_failures_lose_nothing);
 	tcase_add_test(tc, extent_tree_with_1k_block_nodes_matches_model);
+	tcase_add_test(tc, extent_tree_past_2_to_the_32_blocks_matches_model);
 	tcase_add_test(tc,
 	    ext4_default_image_every_checksum_verifies_and_files_read_back);
 	tcase_add_test(tc, ext4_1k_blocks_image_every_checksum_verifies);
