@@ -275,6 +275,12 @@ ext2_i_set_size(struct ext2inode *ip, uint64_t size)
 		struct ext2mount *ump = ip->i_ump;
 
 		mutex_enter(&ump->um_lock);
+		if (EXT2_LE32(ump->um_sb.s_rev_level) == EXT2_GOOD_OLD_REV) {
+			/* Features need revision 1 (as Linux upgrades). */
+			ump->um_sb.s_rev_level = EXT2_DYNAMIC_REV;
+			ump->um_sb.s_first_ino = EXT2_GOOD_OLD_FIRST_INO;
+			ump->um_sb.s_inode_size = EXT2_GOOD_OLD_INODE_SIZE;
+		}
 		ump->um_rocompat |= EXT2_FEATURE_RO_COMPAT_LARGE_FILE;
 		ump->um_sb.s_feature_ro_compat = ump->um_rocompat;
 		ump->um_sbdirty = true;

@@ -955,12 +955,18 @@ ext2_write(struct vnode *vp, struct uio *uio, int ioflag,
 		off = (uint32_t)(uio->uio_offset & (ump->um_bsize - 1));
 		n = MIN((size_t)(ump->um_bsize - off), uio->uio_resid);
 		n = (size_t)MIN((uint64_t)n, max - (uint64_t)uio->uio_offset);
-		if ((error = ext2_bmap(ip, lblk, false, &pblk)) != 0)
-			break;
-		fresh = pblk == 0;
+		/* A whole block is written over whatever was there: map
+		 * it (filling a hole) at once; a part of a block needs to
+		 * know whether it was a hole (then the rest is zeros). */
+		fresh = n == ump->um_bsize;
+		if (!fresh) {
+			if ((error = ext2_bmap(ip, lblk, false, &pblk)) != 0)
+				break;
+			fresh = pblk == 0;
+		}
 		if (fresh && (error = ext2_bmap(ip, lblk, true, &pblk)) != 0)
 			break;
-		if (fresh || n == ump->um_bsize)
+		if (fresh)
 			error = ext2_bget(ump, pblk, &bp);
 		else
 			error = ext2_bread(ump, pblk, &bp);
