@@ -15,7 +15,7 @@
  *   replay  copy each logged block of each committed transaction to its
  *           home, unless a transaction at or after it revoked it.
  * Then the home blocks are flushed, the log is marked empty (s_start 0,
- * s_sequence past the last transaction), and needs_recovery is cleared
+ * s_sequence two past the last transaction), and needs_recovery is cleared
  * in the superblock on disk.  Every number from the journal is checked
  * before use: its superblock's geometry against the journal inode, every
  * tag and revoke record against the block, every home block against the
@@ -496,7 +496,12 @@ jnl_set_tagsize(struct jnl *j)
 	}
 }
 
-/* Mark the log empty: the next transaction follows the last replayed. */
+/*
+ * Mark the log empty.  The next transaction skips one sequence number
+ * past the first that did not commit (as Linux and e2fsck do), so that
+ * none of that transaction's blocks left in the log can ever look like
+ * part of a later one.
+ */
 static int
 jnl_mark_empty(struct jnl *j)
 {
@@ -508,7 +513,7 @@ jnl_mark_empty(struct jnl *j)
 		return error;
 	jsb = bp->b_data;
 	jsb->s_start = 0;
-	jsb->s_sequence = EXT2_BE32(j->j_end_seq);
+	jsb->s_sequence = EXT2_BE32(j->j_end_seq + 1);
 	if (j->j_csum) {
 		jsb->s_checksum = 0;
 		jsb->s_checksum = EXT2_BE32(crc32c(~0U, jsb, sizeof(*jsb)));

@@ -549,6 +549,10 @@ journal_debugfs(const char *mkopts, const char *joopts, int corrupt)
 	    "! dumpe2fs -h img 2>/dev/null | grep -q needs_recovery && "
 	    "debugfs -R logdump img 2>/dev/null | grep -q 'Journal starts "
 	    "at block 0'", dir), 0);
+	/* The next transaction's number, as e2fsck sets it. */
+	ck_assert_int_eq(sh("cd '%s' && [ \"$(dumpe2fs -h img 2>/dev/null | "
+	    "grep 'Journal sequence')\" = \"$(dumpe2fs -h ref 2>/dev/null | "
+	    "grep 'Journal sequence')\" ]", dir), 0);
 out:
 	free(img);
 	free(ref);
