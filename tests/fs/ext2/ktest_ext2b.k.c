@@ -41,7 +41,7 @@ struct ktimg {
 	uint8_t *ki_data;		/* the image (the caller's memory) */
 	size_t ki_size;
 	uint8_t *ki_used;		/* model: one byte per block */
-	uint64_t ki_base;		/* block of ki_data[0] and ki_used[0] */
+	uint64_t ki_base;		/* block of ki_data[0], ki_used[0] */
 	uint64_t ki_nused;
 	int64_t ki_iblocks;		/* what ext2_add_blocks added */
 	int ki_bufs;			/* busy buffers */
