@@ -69,6 +69,16 @@
 #define E3_SAMPLE_OVER (64ULL << 20)
 #define E3_WINDOW (64 * 1024)
 
+/* Expect a call to fail with -1 and errno e. */
+#define ck_assert_fails(call, e) do { \
+	long r_; \
+	errno = 0; \
+	r_ = (long)(call); \
+	ck_assert_msg(r_ == -1 && errno == (e), \
+	    "%s: returned %ld errno %d (%s), expected -1 errno %d (%s)", \
+	    #call, r_, errno, strerror(errno), (e), strerror(e)); \
+} while (0)
+
 /*
  * The registry.
  */

@@ -1084,12 +1084,133 @@ run_seed(uint64_t seed, int steps)
 		ck_abort_msg("seed %llu (%s): our tree after a remount is not "
 		    "the model's", (unsigned long long)seed, fstype);
 	}
+	e3_mfree(&hm);
+	e3_mfree(&rm);
+	/* And the host's view of the image is our driver's, to the inode
+	 * numbers, block counts, directory sizes and times. */
+	m = e3_hmount(img, "mh", "ro");
+	e3_manifest(&e3_host_ops, m, E3M_SAME_IMAGE, &hm);
+	e3_humount(m);
+	e3_rmount_ok(img, fstype, MS_RDONLY);
+	e3_manifest(&e3_rump_ops, E3_MNT, E3M_SAME_IMAGE, &rm);
+	e3_rumount();
+	if (e3_mdiff("host", &hm, "rump", &rm) != 0)
+		ck_abort_msg("seed %llu (%s): our driver and the host read the "
+		    "image differently", (unsigned long long)seed, fstype);
 	e3_mfree(&mm);
 	e3_mfree(&hm);
 	e3_mfree(&rm);
 	for (i = 0; i < nnodes; i++)
 		if (nodes[i].alive)
 			dropnode(i);
+}
+
+/*
+ * A full file system: files written until ENOSPC; what a write said it
+ * wrote is there (the host reads it back), e2fsck -fn is clean, and the
+ * space comes back when a file goes.
+ */
+static void
+fill_up(const char *type)
+{
+	static unsigned char buf[65536], rb[65536];
+	const char *m;
+	char p[PATH_MAX];
+	uint64_t sizes[400];
+	int nf, fd, i, full = 0;
+	ssize_t w;
+
+	img = e3_mkfs("full.img", type, 8, NULL);
+	e3_rmount_ok(img, type, 0);
+	for (nf = 0; nf < 400 && !full; nf++) {
+		snprintf(p, sizeof(p), E3_MNT "/f%03d", nf);
+		fd = rump_sys_open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		if (fd < 0) {
+			ck_assert_msg(errno == ENOSPC, "create %s: %s", p,
+			    strerror(errno));
+			break;
+		}
+		sizes[nf] = 0;
+		for (i = 0; i < 8; i++) {
+			e3_fill(buf, sizeof(buf), (uint64_t)nf, sizes[nf]);
+			w = rump_sys_write(fd, buf, sizeof(buf));
+			if (w < 0) {
+				ck_assert_msg(errno == ENOSPC, "write %s: %s",
+				    p, strerror(errno));
+				full = 1;
+				break;
+			}
+			sizes[nf] += (uint64_t)w;
+			if (w < (ssize_t)sizeof(buf)) {
+				full = 1;
+				break;
+			}
+		}
+		ck_assert_int_eq(rump_sys_close(fd), 0);
+	}
+	ck_assert_msg(full, "%s: 8 MiB never filled up", type);
+	/* Everything written reads back through our driver. */
+	for (i = 0; i < nf; i++) {
+		uint64_t off;
+
+		snprintf(p, sizeof(p), E3_MNT "/f%03d", i);
+		fd = rump_sys_open(p, O_RDONLY);
+		ck_assert_int_ge(fd, 0);
+		for (off = 0; off < sizes[i]; off += sizeof(rb)) {
+			size_t want = sizes[i] - off < sizeof(rb) ?
+			    (size_t)(sizes[i] - off) : sizeof(rb);
+
+			ck_assert_int_eq(rump_sys_pread(fd, rb, want,
+			    (off_t)off), (ssize_t)want);
+			e3_fill(buf, want, (uint64_t)i, off);
+			ck_assert_msg(memcmp(rb, buf, want) == 0,
+			    "%s: data differ at %llu", p,
+			    (unsigned long long)off);
+		}
+		ck_assert_int_eq(rump_sys_close(fd), 0);
+	}
+	/* Space comes back. */
+	ck_assert_int_eq(rump_sys_unlink(E3_MNT "/f000"), 0);
+	fd = rump_sys_open(E3_MNT "/again", O_WRONLY | O_CREAT, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(rump_sys_write(fd, buf, 4096), 4096);
+	ck_assert_int_eq(rump_sys_close(fd), 0);
+	e3_rumount();
+	ck_assert_int_eq(e3_fsck(img), 0);
+
+	/* The host reads the same sizes and data. */
+	m = e3_hmount(img, "mh", "ro");
+	for (i = 1; i < nf; i++) {
+		struct stat st;
+		uint64_t off;
+
+		snprintf(p, sizeof(p), "%s/f%03d", m, i);
+		ck_assert_int_eq(stat(p, &st), 0);
+		ck_assert_int_eq((uint64_t)st.st_size, sizes[i]);
+		fd = open(p, O_RDONLY);
+		ck_assert_int_ge(fd, 0);
+		for (off = 0; off < sizes[i]; off += sizeof(rb)) {
+			size_t want = sizes[i] - off < sizeof(rb) ?
+			    (size_t)(sizes[i] - off) : sizeof(rb);
+
+			ck_assert_int_eq(pread(fd, rb, want, (off_t)off),
+			    (ssize_t)want);
+			e3_fill(buf, want, (uint64_t)i, off);
+			ck_assert_msg(memcmp(rb, buf, want) == 0,
+			    "host %s: data differ at %llu", p,
+			    (unsigned long long)off);
+		}
+		close(fd);
+	}
+	e3_humount(m);
+}
+
+E3TEST(enospc, full_file_system_is_ENOSPC_and_loses_nothing)
+{
+
+	fill_up("ext2");
+	e3_sh_ok("rm -f %s", img);
+	fill_up("ext4");
 }
 
 E3TEST(model, random_operations_match_the_model_fsck_and_host)

@@ -20,6 +20,10 @@
  * (dir_index; the test checks that it did); bigdir: a directory of
  * 10,000 entries (E3_BIGDIR) alone.
  *
+ * Also: unknown incompat and ro_compat features (the compat rules); a
+ * directory the host indexed, changed through our driver, stays valid
+ * (e2fsck) and the host sees the changes.
+ *
  * journal: an ext3 and an ext4 image copied while the host had them
  * mounted (needs_recovery, transactions only in the journal) mount
  * read-write through our driver, which replays the journal: the tree is
@@ -581,6 +585,148 @@ E3TEST(journal, ext4_journal_is_replayed_as_the_host_does)
 {
 
 	journal_replay("ext4");
+}
+
+/*
+ * Feature rules: an unknown incompat feature refuses the mount (EINVAL,
+ * read-only too); an unknown ro_compat feature refuses a read-write
+ * mount (Linux: EINVAL; a read-only mount instead, whose writes are
+ * EROFS, is what the issue allows) and allows a read-only one.
+ */
+static void
+set_feature(const char *img, int off, uint32_t bit)
+{
+	unsigned char b[4];
+	uint32_t v;
+	int fd = open(img, O_RDWR);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, b, 4, 1024 + off), 4);
+	v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	    (uint32_t)b[3] << 24;
+	v |= bit;
+	b[0] = (unsigned char)v;
+	b[1] = (unsigned char)(v >> 8);
+	b[2] = (unsigned char)(v >> 16);
+	b[3] = (unsigned char)(v >> 24);
+	ck_assert_int_eq(pwrite(fd, b, 4, 1024 + off), 4);
+	close(fd);
+}
+
+E3TEST(mkfs, unknown_features_follow_the_compat_rules)
+{
+	const char *img;
+	int e;
+
+	/* ro_compat 0x80000000 */
+	img = e3_mkfs("rocompat.img", "ext2", 8, NULL);
+	set_feature(img, 100, 0x80000000u);
+	e = e3_rmount(img, "ext2", 0);
+	if (e == 0) {
+		ck_assert_fails(rump_sys_mkdir(E3_MNT "/x", 0755), EROFS);
+		e3_rumount();
+	} else {
+		ck_assert_int_eq(e, EINVAL);
+	}
+	e3_rmount_ok(img, "ext2", MS_RDONLY);
+	ck_assert_int_eq(rump_sys_access(E3_MNT "/lost+found", F_OK), 0);
+	e3_rumount();
+	/* incompat 0x80000000 */
+	img = e3_mkfs("incompat.img", "ext2", 8, NULL);
+	set_feature(img, 96, 0x80000000u);
+	ck_assert_int_eq(e3_rmount(img, "ext2", 0), EINVAL);
+	ck_assert_int_eq(e3_rmount(img, "ext2", MS_RDONLY), EINVAL);
+}
+
+/*
+ * An indexed directory (written by the host) changed through our
+ * driver: names added, removed, renamed within and out.  The index
+ * stays valid or is cleared (as Linux's ext2 does): e2fsck -fn is
+ * clean, the host sees exactly the expected names, and the host's view
+ * of the image is our driver's.
+ */
+static void
+indexed_dir_writes(const char *type)
+{
+	struct e3_manifest hm, rm;
+	const char *img, *m;
+	char p[PATH_MAX], q[PATH_MAX];
+	struct stat st;
+	int i, fd, n = 2000;
+
+	img = e3_mkfs("idx.img", type, 64, NULL);
+	m = e3_hmount(img, "mw", NULL);
+	hfile(m, "small", 0644, 100, 2);
+	ck_assert_int_eq(mkdir(hp(m, "big"), 0755), 0);
+	for (i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "big/host-%05d-%.*s", i, i % 40,
+		    "abcdefghijklmnopqrstuvwxyzabcdefghijklmn");
+		hfile(m, p, 0644, 0, 0);
+	}
+	ck_assert_int_eq(e3_sh("lsattr -d %s/big | cut -d' ' -f1 | "
+	    "grep -q I", m), 0);
+	e3_humount(m);
+
+	e3_rmount_ok(img, type, 0);
+	ck_assert_int_eq(rump_sys_mkdir(E3_MNT "/out", 0755), 0);
+	for (i = 0; i < 600; i++) {
+		snprintf(p, sizeof(p), E3_MNT "/big/ours-%05d-%.*s", i,
+		    i % 50, "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWX");
+		fd = rump_sys_open(p, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		ck_assert_msg(fd >= 0, "create %s: %s", p, strerror(errno));
+		ck_assert_int_eq(rump_sys_close(fd), 0);
+	}
+	for (i = 0; i < n; i += 4) {
+		snprintf(p, sizeof(p), E3_MNT "/big/host-%05d-%.*s", i, i % 40,
+		    "abcdefghijklmnopqrstuvwxyzabcdefghijklmn");
+		ck_assert_msg(rump_sys_unlink(p) == 0, "unlink %s: %s", p,
+		    strerror(errno));
+	}
+	for (i = 1; i < n; i += 20) {
+		snprintf(p, sizeof(p), E3_MNT "/big/host-%05d-%.*s", i, i % 40,
+		    "abcdefghijklmnopqrstuvwxyzabcdefghijklmn");
+		snprintf(q, sizeof(q), E3_MNT "/%s/moved-%05d",
+		    i % 40 == 1 ? "out" : "big", i);
+		ck_assert_msg(rump_sys_rename(p, q) == 0, "rename %s: %s", p,
+		    strerror(errno));
+	}
+	e3_rumount();
+	ck_assert_int_eq(e3_fsck(img), 0);
+
+	/* The host sees what we did. */
+	m = e3_hmount(img, "mh", "ro");
+	for (i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "%s/big/host-%05d-%.*s", m, i, i % 40,
+		    "abcdefghijklmnopqrstuvwxyzabcdefghijklmn");
+		ck_assert_msg((lstat(p, &st) == 0) == (i % 4 != 0 &&
+		    i % 20 != 1), "%s: host lstat %s", p, strerror(errno));
+	}
+	for (i = 0; i < 600; i++) {
+		snprintf(p, sizeof(p), "%s/big/ours-%05d-%.*s", m, i, i % 50,
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWX");
+		ck_assert_msg(lstat(p, &st) == 0, "%s: host lstat %s", p,
+		    strerror(errno));
+	}
+	e3_manifest(&e3_host_ops, m, E3M_SAME_IMAGE, &hm);
+	e3_humount(m);
+	e3_rmount_ok(img, type, MS_RDONLY);
+	e3_manifest(&e3_rump_ops, E3_MNT, E3M_SAME_IMAGE, &rm);
+	e3_rumount();
+	ck_assert_manifests_eq("host", &hm, "rump", &rm);
+	e3_mfree(&hm);
+	e3_mfree(&rm);
+}
+
+E3TEST(trees, indexed_ext2_directory_written_by_us_stays_valid)
+{
+
+	indexed_dir_writes("ext2");
+}
+
+E3TEST(trees, indexed_ext4_directory_written_by_us_stays_valid)
+{
+
+	indexed_dir_writes("ext4");
 }
 
 int
