@@ -605,6 +605,12 @@ ext2_mount(struct mount *mp, const char *source, const char *data __unused,
 			printf("ext2: %s: warning: mounting a file system "
 			    "with errors, running e2fsck is recommended\n",
 			    source);
+		else if ((int16_t)EXT2_LE16(ump->um_sb.s_max_mnt_count) > 0 &&
+		    EXT2_LE16(ump->um_sb.s_mnt_count) >=
+		    (uint16_t)EXT2_LE16(ump->um_sb.s_max_mnt_count))
+			printf("ext2: %s: warning: maximal mount count "
+			    "reached, running e2fsck is recommended\n",
+			    source);
 		ext2_time_now(&now);
 		mutex_enter(&ump->um_lock);
 		ump->um_sb.s_state = EXT2_LE16(ump->um_sb.s_state) &
@@ -685,7 +691,7 @@ static int
 ext2_statfs(struct mount *mp, struct statfs *sf)
 {
 	struct ext2mount *ump = VFSTOEXT2(mp);
-	uint64_t overhead, resv;
+	uint64_t overhead, resv, u[2];
 	int flags = mp->mnt_flag;
 
 	memset(sf, 0, sizeof(*sf));
@@ -715,8 +721,12 @@ ext2_statfs(struct mount *mp, struct statfs *sf)
 	sf->f_files = EXT2_LE32(ump->um_sb.s_inodes_count);
 	sf->f_ffree = ump->um_free_inodes;
 	mutex_exit(&ump->um_lock);
-	sf->f_fsid.val[0] = (int)(uint32_t)ump->um_dev;
-	sf->f_fsid.val[1] = (int)(uint32_t)(ump->um_dev >> 32);
+	/* Linux's fsid: the two halves of the UUID folded together. */
+	memcpy(&u[0], ump->um_sb.s_uuid, 8);
+	memcpy(&u[1], ump->um_sb.s_uuid + 8, 8);
+	u[0] ^= u[1];
+	sf->f_fsid.val[0] = (int)(uint32_t)u[0];
+	sf->f_fsid.val[1] = (int)(uint32_t)(u[0] >> 32);
 	sf->f_flags = ((flags & MS_RDONLY) ? ST_RDONLY : 0) |
 	    ((flags & MS_NOSUID) ? ST_NOSUID : 0) |
 	    ((flags & MS_NODEV) ? ST_NODEV : 0) |

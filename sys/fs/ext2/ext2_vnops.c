@@ -307,6 +307,10 @@ ext2_new_inode(struct ext2inode *dp, enum vtype type, mode_t mode,
 	    EXT4_PROJINHERIT_FL);
 	if (type != VDIR)
 		di->i_flags &= ~EXT2_DIRSYNC_FL;
+	if (ext2_i_has_extra(ip, EXT2_INODE_FIELD_END(i_projid)) &&
+	    ext2_i_has_extra(dp, EXT2_INODE_FIELD_END(i_projid)) &&
+	    (EXT2_LE32(dp->i_raw->i_flags) & EXT4_PROJINHERIT_FL))
+		di->i_projid = dp->i_raw->i_projid;
 	if (type == VCHR || type == VBLK) {
 		ma = major(rdev);
 		mi = minor(rdev);
@@ -986,7 +990,9 @@ ext2_write(struct vnode *vp, struct uio *uio, int ioflag,
 		ext2_itimes(ip, false, true, true);
 	}
 	ext2_inode_dirty(ip);
-	if (error == 0 && (ioflag & (IO_SYNC | IO_DSYNC)))
+	if (error == 0 && ((ioflag & (IO_SYNC | IO_DSYNC)) ||
+	    (vp->v_mount->mnt_flag & MS_SYNCHRONOUS) ||
+	    (EXT2_LE32(ip->i_raw->i_flags) & EXT2_SYNC_FL)))
 		error = bflush(ump->um_dev);
 	return error;
 }
