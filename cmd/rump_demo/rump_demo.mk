@@ -2,4 +2,4 @@
 # (make demo runs it; it is the README's main job).
 PROGS += rump_demo
 rump_demo_SRCS := cmd/rump_demo/rump_demo.c
-rump_demo_LIBS := rumpfs_tmpfs rumpvfs rump rumpuser
+rump_demo_LIBS := rumpfs_ext2 rumpfs_tmpfs rumpvfs rump rumpuser
