@@ -200,10 +200,18 @@ e3_vsh(char *cmd, size_t size, const char *fmt, va_list ap)
 {
 	int st;
 
+	struct timespec t0, t1;
+
 	vsnprintf(cmd, size, fmt, ap);
 	fflush(stdout);
 	fflush(stderr);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	st = system(cmd);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (getenv("E3_TRACE") != NULL)
+		fprintf(stderr, "E3_TRACE %.3f s: %.100s\n",
+		    (double)(t1.tv_sec - t0.tv_sec) +
+		    (t1.tv_nsec - t0.tv_nsec) / 1e9, cmd);
 	if (st == -1 || !WIFEXITED(st))
 		return -1;
 	return WEXITSTATUS(st);

@@ -540,7 +540,7 @@ journal_replay(const char *type)
 	m = e3_hmount(img, "mw", "commit=600");
 	/* a first tree, checkpointed */
 	populate(m, 1, 0, 0);
-	e3_sh_ok("sync");
+	e3_sh_ok("sync -f %s", m);
 	/* then more, only committed to the journal */
 	for (i = 0; i < 50; i++) {
 		snprintf(p, sizeof(p), "%s/j%d", m, i);
