@@ -2,18 +2,20 @@
  * rump.mount: mount a file system in the rump kernel that $RUMP_SERVER
  * names.
  *
- *   rump.mount -t fstype [-r] [-o option[,option]...] source target
+ *   rump.mount -t fstype [-r] [-m] [-o option[,option]...] source target
  *
  * e.g. rump.mount -t ext2 /dev/xbd0 /mnt after rump_server -d
  * key=/dev/xbd0,...  The options that mount(8) turns into flags (ro, rw,
  * nosuid, suid, nodev, dev, noexec, exec, sync, async, remount, noatime,
  * nodiratime, relatime, strictatime, bind) become flags of mount(2); the
  * others are passed to the file system as its data, comma-separated
- * (e.g. size=1m for tmpfs).  -r is -o ro.  Exit status 0, or 1 with a
- * message.
+ * (e.g. size=1m for tmpfs).  -r is -o ro.  -m makes the target
+ * directory first (mode 0755) when it is missing, as util-linux's
+ * mount --mkdir.  Exit status 0, or 1 with a message.
  */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +52,7 @@ static void
 usage(void)
 {
 
-	fprintf(stderr, "usage: rump.mount -t fstype [-r] "
+	fprintf(stderr, "usage: rump.mount -t fstype [-r] [-m] "
 	    "[-o option[,option]...] source target\n");
 	exit(1);
 }
@@ -93,12 +95,13 @@ main(int argc, char **argv)
 	char data[4096];
 	const char *fstype;
 	unsigned long flags;
+	bool mkdir_first = false;
 	int ch;
 
 	fstype = NULL;
 	flags = 0;
 	data[0] = '\0';
-	while ((ch = getopt(argc, argv, "t:o:r")) != -1) {
+	while ((ch = getopt(argc, argv, "t:o:rm")) != -1) {
 		switch (ch) {
 		case 't':
 			fstype = optarg;
@@ -108,6 +111,9 @@ main(int argc, char **argv)
 			break;
 		case 'r':
 			flags |= 0x1;
+			break;
+		case 'm':
+			mkdir_first = true;
 			break;
 		default:
 			usage();
@@ -119,6 +125,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "rump.mount: cannot connect to RUMP_SERVER=%s: "
 		    "%s\n", getenv("RUMP_SERVER") ? getenv("RUMP_SERVER") :
 		    "(unset)", strerror(errno));
+		return 1;
+	}
+	if (mkdir_first && rump_sys_mkdir(argv[optind + 1], 0755) == -1 &&
+	    errno != EEXIST) {
+		fprintf(stderr, "rump.mount: cannot create %s: %s\n",
+		    argv[optind + 1], strerror(errno));
 		return 1;
 	}
 	if (rump_sys_mount(argv[optind], argv[optind + 1], fstype, flags,

@@ -191,6 +191,13 @@ load_components(const struct server_args *sa)
 		if (load_library(file) == NULL)
 			die("-l %s: cannot load %s: %s", sa->libs[i], file,
 			    dlerror());
+		/* The VFS faction's root is tmpfs: -lrumpvfs brings it. */
+		if (strcmp(sa->libs[i], "rumpvfs") == 0) {
+			server_libfile("rumpfs_tmpfs", file, sizeof(file));
+			if (load_library(file) == NULL)
+				die("-l rumpvfs: cannot load %s, its root "
+				    "file system: %s", file, dlerror());
+		}
 	}
 	for (i = 0; i < sa->nmods; i++)
 		if (dlopen(sa->mods[i], RTLD_NOW | RTLD_GLOBAL) == NULL)

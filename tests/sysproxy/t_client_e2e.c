@@ -105,8 +105,8 @@ start_server_args(const char *const *extra)
 static void
 start_vfs_server(void)
 {
-	static const char *const vfs[] = { "-lrumpvfs", "-lrumpfs_tmpfs",
-	    NULL };
+	/* -lrumpvfs brings its root file system, tmpfs, with it. */
+	static const char *const vfs[] = { "-lrumpvfs", NULL };
 
 	server_pid = start_server_args(vfs);
 }
@@ -492,6 +492,14 @@ START_TEST(the_tools_mount_unmount_and_set_the_hostname)
 	ck_assert_int_eq(rump_sys_stat("/mnt/d", &st), -1);	/* gone */
 	ck_assert_int_eq(run_tool("rump.mount", "-t", "nosuchfs", "x", "/mnt",
 	    NULL), 1);
+	/* -m makes a missing mount point, as mount --mkdir. */
+	ck_assert_int_eq(run_tool("rump.mount", "-t", "tmpfs", "tmpfs", "/new",
+	    NULL), 1);
+	ck_assert_int_eq(run_tool("rump.mount", "-m", "-t", "tmpfs", "tmpfs",
+	    "/new", NULL), 0);
+	ck_assert_int_eq(rump_sys_mkdir("/new/d", 0755), 0);
+	ck_assert_int_eq(run_tool("rump.umount", "/new", NULL), 0);
+	ck_assert_int_eq(rump_sys_stat("/new/d", &st), -1);
 	ck_assert_int_eq(run_tool("rump.umount", "/mnt", NULL), 1);
 	ck_assert_int_eq(run_tool("rump.sysctl", "-w",
 	    "kern.hostname=remote", NULL), 0);
