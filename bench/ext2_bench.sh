@@ -71,6 +71,14 @@ now() {
 	date +%s.%N
 }
 
+# The tree at $mnt: name, type, mode, owner, size (not of directories),
+# time, symlink target.
+listing() {
+	(cd "$mnt" && find . -path ./lost+found -prune -o -printf \
+	    '%p %y %m %U %G %s %T@ %l\n') |
+	    awk '$2 == "d" { $6 = "-" } 1' | sort
+}
+
 ours=""
 host=""
 r=0
@@ -80,13 +88,12 @@ while [ "$r" -lt "$runs" ]; do
 	ours="$ours $t"
 	if [ "$r" -eq 0 ]; then
 		if ! e2fsck -fn "$img" >/dev/null 2>&1; then
-			echo "ext2 untar: e2fsck -fn finds problems in our image:"
+			echo "ext2 untar: e2fsck -fn: problems in our image:"
 			e2fsck -fn "$img" 2>&1 | head -n 20
 			exit 1
 		fi
 		mount -o loop,ro "$img" "$mnt"
-		(cd "$mnt" && find . -path ./lost+found -prune -o -printf \
-		    '%p %y %m %U %G %s %T@ %l\n' | awk '$2 == "d" { $6 = "-" } 1' | sort) > "$dir/ext2_ours.lst"
+		listing > "$dir/ext2_ours.lst"
 		umount "$mnt"
 	fi
 
@@ -99,8 +106,7 @@ while [ "$r" -lt "$runs" ]; do
 	host="$host $(awk "BEGIN { printf \"%.3f\", $t1 - $t0 }")"
 	if [ "$r" -eq 0 ]; then
 		mount -o loop,ro "$img" "$mnt"
-		(cd "$mnt" && find . -path ./lost+found -prune -o -printf \
-		    '%p %y %m %U %G %s %T@ %l\n' | awk '$2 == "d" { $6 = "-" } 1' | sort) > "$dir/ext2_host.lst"
+		listing > "$dir/ext2_host.lst"
 		umount "$mnt"
 		if ! cmp -s "$dir/ext2_ours.lst" "$dir/ext2_host.lst"; then
 			echo "ext2 untar: our tree differs from the host's:"

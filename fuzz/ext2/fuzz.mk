@@ -7,25 +7,29 @@
 # build-fuzz) with -fsanitize=fuzzer-no-link,address (so that the
 # driver's code is instrumented for coverage), links
 # $(FUZZ_BUILD)/fuzz/fuzz_ext2 and makes seed images in
-# $(FUZZ_BUILD)/fuzz/ext2-seeds.  Then, for example:
-#   build-fuzz/fuzz/fuzz_ext2 -max_len=4194304 -timeout=10 \
-#       -max_total_time=300 build-fuzz/fuzz/ext2-corpus build-fuzz/fuzz/ext2-seeds
-# make fuzz-run does that for FUZZ_TIME seconds (default 60).
+# $(FUZZ_BUILD)/fuzz/ext2-seeds.  make fuzz-run then runs it for
+# FUZZ_TIME seconds (default 60) over a corpus in
+# $(FUZZ_BUILD)/fuzz/ext2-corpus, crashes written to the current
+# directory.  The sample images of t_ext2_corrupt make good seeds too
+# (E3_CORPUS_DIR=dir E3_CORRUPT_N=0 build/tests/t_ext2_corrupt).
 FUZZ_CC ?= clang
 FUZZ_BUILD ?= build-fuzz
 FUZZ_TIME ?= 60
 FUZZ_LIBS := rumpfs_ext2 rumpfs_tmpfs rumpvfs rump rumpuser
 
 .PHONY: fuzz fuzz-run fuzz-ext2-build
+FUZZ_PROBE := int LLVMFuzzerTestOneInput(const unsigned char *d, \
+    unsigned long n) { (void)d; (void)n; return 0; }
+
 fuzz:
-	@if echo 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }' | \
+	@if echo '$(FUZZ_PROBE)' | \
 	    $(FUZZ_CC) -fsanitize=fuzzer -x c - -o /dev/null 2>/dev/null; then \
 		$(MAKE) -j2 BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
 		    SANITIZE=fuzzer-no-link,address \
 		    OPT="-O1 -g -fno-sanitize-coverage=stack-depth" \
 		    fuzz-ext2-build; \
 	else \
-		echo "make fuzz: $(FUZZ_CC) cannot -fsanitize=fuzzer; skipped"; \
+		echo "make fuzz: no -fsanitize=fuzzer in $(FUZZ_CC): skipped"; \
 	fi
 
 fuzz-run: fuzz
@@ -49,6 +53,7 @@ $(BUILD)/fuzz/ext2-seeds/.done: fuzz/ext2/fuzz.mk
 		mke2fs -F -q -t $$t -N 64 $$f; \
 		debugfs -w -R "mkdir d" $$f >/dev/null 2>&1; \
 		debugfs -w -R "symlink d/l ../target" $$f >/dev/null 2>&1; \
-		debugfs -w -R "write fuzz/ext2/fuzz.mk d/f" $$f >/dev/null 2>&1; \
+		debugfs -w -R "write fuzz/ext2/fuzz.mk d/f" $$f \
+		    >/dev/null 2>&1; \
 	done
 	touch $@

@@ -28,7 +28,8 @@ $(foreach t,$(EXT2_TESTS),$(eval $(t)_LIBS := $(EXT2_TEST_LIBS)))
 $(foreach t,$(EXT2_TESTS),$(eval $(t)_PKGS := check))
 
 # The pending variants: built like test programs, but not in TESTPROGS.
-EXT2_PENDING_TESTS := $(addprefix $(BUILD)/tests/,$(addsuffix _pending,$(EXT2_TESTS)))
+EXT2_PENDING_TESTS := \
+    $(addprefix $(BUILD)/tests/,$(addsuffix _pending,$(EXT2_TESTS)))
 $(BUILD)/obj/tests/fs/ext2/%_pending.o: EXTRA_CFLAGS = $(call pkg_cflags,check)
 $(BUILD)/tests/t_ext2_%_pending: $(BUILD)/obj/tests/fs/ext2/t_ext2_%_pending.o \
     $(foreach l,$(EXT2_TEST_LIBS),$(BUILD)/lib/lib$(l).a)

@@ -321,14 +321,23 @@ e3_fsck(const char *img)
 	    "[ $rc -eq 0 ] || printf '%%s\\n' \"$out\" >&2; exit $rc", img);
 }
 
-/* Host loop mounts at <tmp>/<dir>. */
+/* Host loop mounts at <tmp>/<dir>.  Loop devices are shared with
+ * whatever else runs on the host: a mount that loses the race for one is
+ * tried again. */
 static __attribute__((unused)) const char *
 e3_hmount(const char *img, const char *dir, const char *opts)
 {
 	const char *d = e3_path(dir);
+	int i;
 
-	e3_sh_ok("mkdir -p %s && mount -o loop%s%s %s %s", d,
-	    opts ? "," : "", opts ? opts : "", img, d);
+	for (i = 0; i < 20; i++) {
+		if (e3_sh("mkdir -p %s && mount -o loop%s%s %s %s", d,
+		    opts ? "," : "", opts ? opts : "", img, d) == 0)
+			return d;
+		usleep(100 * 1000);
+	}
+	e3_sh_ok("mount -o loop%s%s %s %s", opts ? "," : "",
+	    opts ? opts : "", img, d);
 	return d;
 }
 
@@ -409,25 +418,89 @@ struct e3_ops {
 	ssize_t (*readlink)(const char *, char *, size_t);
 };
 
-static int h_lstat(const char *p, struct stat *st) { return lstat(p, st); }
-static int h_open(const char *p, int f) { return open(p, f); }
-static ssize_t h_pread(int fd, void *b, size_t n, off_t o)
-{ return pread(fd, b, n, o); }
-static int h_close(int fd) { return close(fd); }
-static ssize_t h_getdents(int fd, void *b, size_t n)
-{ return syscall(SYS_getdents64, fd, b, n); }
-static ssize_t h_readlink(const char *p, char *b, size_t n)
-{ return readlink(p, b, n); }
-static int r_lstat(const char *p, struct stat *st)
-{ return rump_sys_lstat(p, st); }
-static int r_open(const char *p, int f) { return rump_sys_open(p, f); }
-static ssize_t r_pread(int fd, void *b, size_t n, off_t o)
-{ return rump_sys_pread(fd, b, n, o); }
-static int r_close(int fd) { return rump_sys_close(fd); }
-static ssize_t r_getdents(int fd, void *b, size_t n)
-{ return rump_sys_getdents64(fd, b, n); }
-static ssize_t r_readlink(const char *p, char *b, size_t n)
-{ return rump_sys_readlink(p, b, n); }
+static int
+h_lstat(const char *p, struct stat *st)
+{
+
+	return lstat(p, st);
+}
+
+static int
+h_open(const char *p, int f)
+{
+
+	return open(p, f);
+}
+
+static ssize_t
+h_pread(int fd, void *b, size_t n, off_t o)
+{
+
+	return pread(fd, b, n, o);
+}
+
+static int
+h_close(int fd)
+{
+
+	return close(fd);
+}
+
+static ssize_t
+h_getdents(int fd, void *b, size_t n)
+{
+
+	return syscall(SYS_getdents64, fd, b, n);
+}
+
+static ssize_t
+h_readlink(const char *p, char *b, size_t n)
+{
+
+	return readlink(p, b, n);
+}
+
+static int
+r_lstat(const char *p, struct stat *st)
+{
+
+	return rump_sys_lstat(p, st);
+}
+
+static int
+r_open(const char *p, int f)
+{
+
+	return rump_sys_open(p, f);
+}
+
+static ssize_t
+r_pread(int fd, void *b, size_t n, off_t o)
+{
+
+	return rump_sys_pread(fd, b, n, o);
+}
+
+static int
+r_close(int fd)
+{
+
+	return rump_sys_close(fd);
+}
+
+static ssize_t
+r_getdents(int fd, void *b, size_t n)
+{
+
+	return rump_sys_getdents64(fd, b, n);
+}
+
+static ssize_t
+r_readlink(const char *p, char *b, size_t n)
+{
+
+	return rump_sys_readlink(p, b, n);
+}
 
 static const struct e3_ops e3_host_ops __attribute__((unused)) = {
 	h_lstat, h_open, h_pread, h_close, h_getdents, h_readlink };

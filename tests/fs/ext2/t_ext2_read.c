@@ -645,6 +645,8 @@ E3TEST(mkfs, unknown_features_follow_the_compat_rules)
  * clean, the host sees exactly the expected names, and the host's view
  * of the image is our driver's.
  */
+#define UPPER50 "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWX"
+
 static void
 indexed_dir_writes(const char *type)
 {
@@ -671,7 +673,7 @@ indexed_dir_writes(const char *type)
 	ck_assert_int_eq(rump_sys_mkdir(E3_MNT "/out", 0755), 0);
 	for (i = 0; i < 600; i++) {
 		snprintf(p, sizeof(p), E3_MNT "/big/ours-%05d-%.*s", i,
-		    i % 50, "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWX");
+		    i % 50, UPPER50);
 		fd = rump_sys_open(p, O_WRONLY | O_CREAT | O_EXCL, 0600);
 		ck_assert_msg(fd >= 0, "create %s: %s", p, strerror(errno));
 		ck_assert_int_eq(rump_sys_close(fd), 0);
@@ -703,7 +705,7 @@ indexed_dir_writes(const char *type)
 	}
 	for (i = 0; i < 600; i++) {
 		snprintf(p, sizeof(p), "%s/big/ours-%05d-%.*s", m, i, i % 50,
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWX");
+		    UPPER50);
 		ck_assert_msg(lstat(p, &st) == 0, "%s: host lstat %s", p,
 		    strerror(errno));
 	}
