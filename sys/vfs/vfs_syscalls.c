@@ -1158,8 +1158,11 @@ vn_statfs(struct vnode *vp, struct statfs *ubuf)
 	memset(&sf, 0, sizeof(sf));
 	if ((error = mp->mnt_op->vfs_statfs(mp, &sf)) != 0)
 		return error;
-	sf.f_fsid.val[0] = (int)(mp->mnt_dev & 0xffffffff);
-	sf.f_fsid.val[1] = (int)(mp->mnt_dev >> 32);
+	/* The file system's own (ext4's comes from its UUID), else ours. */
+	if (sf.f_fsid.val[0] == 0 && sf.f_fsid.val[1] == 0) {
+		sf.f_fsid.val[0] = (int)(mp->mnt_dev & 0xffffffff);
+		sf.f_fsid.val[1] = (int)(mp->mnt_dev >> 32);
+	}
 	sf.f_flags = ST_VALID;
 	if (mp->mnt_flag & MS_RDONLY)
 		sf.f_flags |= ST_RDONLY;
