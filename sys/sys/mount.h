@@ -92,6 +92,10 @@ struct vfsops {
 	 * EUCLEAN/EIO if it is corrupt. */
 	int (*vfs_loadvnode)(struct mount *mp, struct vnode *vp,
 	    uint64_t key);
+	/* Optional: mount(2) with MS_REMOUNT asks for newflags (MS_*);
+	 * called before they change, it may refuse (EROFS, EBUSY).  A file
+	 * system without it takes the VFS's read-only checks as they come. */
+	int (*vfs_remount)(struct mount *mp, int newflags);
 	TAILQ_ENTRY(vfsops) vfs_list;	/* vfs registry */
 };
 

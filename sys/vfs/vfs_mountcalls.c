@@ -66,14 +66,18 @@ static int
 mount_remount(struct vnode *vp, unsigned long flags)
 {
 	struct mount *mp = mount_of_root(vp);
+	int error;
 
 	if (mp == NULL)
 		return EINVAL;
+	if ((flags & MS_RDONLY) && !(mp->mnt_flag & MS_RDONLY))
+		(void)mp->mnt_op->vfs_sync(mp, FSYNC_WAIT);
+	if (mp->mnt_op->vfs_remount != NULL &&
+	    (error = mp->mnt_op->vfs_remount(mp, (int)(flags & MS_KEPT))) != 0)
+		return error;
 	rw_enter(&mount_lock, RW_WRITER);
 	mp->mnt_flag = (int)(flags & MS_KEPT);
 	rw_exit(&mount_lock);
-	if (flags & MS_RDONLY)
-		(void)mp->mnt_op->vfs_sync(mp, FSYNC_WAIT);
 	return 0;
 }
 

@@ -644,30 +644,61 @@ ext2_mount(struct mount *mp, const char *source, const char *data __unused,
 	return error;
 }
 
+/*
+ * A read-write mount ends (unmount, remount read-only): write the data
+ * and inodes, then the superblock marked clean.
+ */
+static int
+ext2_mark_clean(struct ext2mount *ump)
+{
+	struct timespec now;
+	int error, e;
+
+	ext2_time_now(&now);
+	mutex_enter(&ump->um_lock);
+	ump->um_sb.s_state = EXT2_LE16(ump->um_sb.s_state) | EXT2_VALID_FS;
+	ump->um_sb.s_wtime = (uint32_t)now.tv_sec;
+	ump->um_sb.s_wtime_hi = (uint8_t)((uint64_t)now.tv_sec >> 32);
+	mutex_exit(&ump->um_lock);
+	error = bflush(ump->um_dev);
+	if ((e = ext2_write_super(ump, true)) != 0 && error == 0)
+		error = e;
+	return error;
+}
+
+/*
+ * mount -o remount: going read-only writes everything back and marks the
+ * file system clean.  Going read-write again is not supported yet: the
+ * device was opened, and the features checked, for reading only.
+ */
+static int
+ext2_remount(struct mount *mp, int newflags)
+{
+	struct ext2mount *ump = VFSTOEXT2(mp);
+	int error;
+
+	if (!(newflags & MS_RDONLY))
+		return ump->um_ronly ? EROFS : 0;
+	if (ump->um_ronly)
+		return 0;
+	if ((error = ext2_mark_clean(ump)) != 0)
+		return error;
+	ump->um_ronly = true;
+	return 0;
+}
+
 static int
 ext2_unmount(struct mount *mp, int flags __unused)
 {
 	struct ext2mount *ump = VFSTOEXT2(mp);
 	struct vnode *devvp;
-	struct timespec now;
 	int error = 0, e;
 
 	if (ump == NULL)
 		return 0;
 	devvp = ump->um_devvp;
-	if (!ump->um_ronly) {
-		ext2_time_now(&now);
-		mutex_enter(&ump->um_lock);
-		ump->um_sb.s_state = EXT2_LE16(ump->um_sb.s_state) |
-		    EXT2_VALID_FS;
-		ump->um_sb.s_wtime = (uint32_t)now.tv_sec;
-		ump->um_sb.s_wtime_hi = (uint8_t)((uint64_t)now.tv_sec >> 32);
-		mutex_exit(&ump->um_lock);
-		/* Data and inodes first, then the clean superblock. */
-		error = bflush(ump->um_dev);
-		if ((e = ext2_write_super(ump, true)) != 0 && error == 0)
-			error = e;
-	}
+	if (!ump->um_ronly)
+		error = ext2_mark_clean(ump);
 	if ((e = binvalidate(ump->um_dev)) != 0 && error == 0)
 		error = e;
 	vn_lock(devvp, RW_WRITER);
@@ -797,6 +828,7 @@ static struct vfsops var = { \
 	.vfs_statfs = ext2_statfs, \
 	.vfs_sync = ext2_sync, \
 	.vfs_loadvnode = ext2_loadvnode, \
+	.vfs_remount = ext2_remount, \
 }
 EXT2_VFSOPS(ext2_vfsops, "ext2");
 EXT2_VFSOPS(ext3_vfsops, "ext3");
