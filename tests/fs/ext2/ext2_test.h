@@ -135,13 +135,18 @@ static void e3_halt(void);
 #define E3TEST_PENDING(tc, name) E3TEST_OFF_(tc, name)
 #endif
 
+static pid_t e3_mainpid;
+
 static __attribute__((unused)) int
 e3_main(const char *suitename, int timeout)
 {
 	Suite *s = suite_create(suitename);
 	SRunner *sr;
 	TCase *tc;
+	char cmd[128];
 	int i, j, failed;
+
+	e3_mainpid = getpid();
 
 	for (i = 0; i < e3_n; i++) {
 		for (j = 0; j < i; j++)
@@ -165,6 +170,11 @@ e3_main(const char *suitename, int timeout)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	/* What a failed test left behind. */
+	snprintf(cmd, sizeof(cmd), "rm -rf /tmp/t_ext2.%d.*",
+	    (int)e3_mainpid);
+	if (getenv("E3_KEEP") == NULL && system(cmd) != 0)
+		fprintf(stderr, "%s failed\n", cmd);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
@@ -255,7 +265,8 @@ e3_boot_host(void)
 	    strerror(errno));
 	ck_assert_msg(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0,
 	    "mount private: %s", strerror(errno));
-	strcpy(e3_tmp, "/tmp/t_ext2.XXXXXX");
+	snprintf(e3_tmp, sizeof(e3_tmp), "/tmp/t_ext2.%d.XXXXXX",
+	    (int)e3_mainpid);
 	ck_assert_ptr_nonnull(mkdtemp(e3_tmp));
 }
 
