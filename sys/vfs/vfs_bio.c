@@ -39,6 +39,7 @@
 #define BCACHE_HASHSIZE 1024		/* buckets, a power of two */
 #define BCACHE_DEFAULT_MAX (64UL * 1024 * 1024)
 #define BCACHE_MIN_MAX (256UL * 1024)
+#define BIO_ASYNC_MAX 64		/* write-behind in flight */
 
 TAILQ_HEAD(buflist, buf);
 
@@ -61,6 +62,7 @@ static TAILQ_HEAD(, bio_dev) bcache_devs;	/* l */
 static size_t bcache_bytes;			/* l */
 static size_t bcache_nbufs;			/* l */
 static size_t bcache_max;			/* l */
+static unsigned int bcache_async;		/* l: asynchronous writes */
 
 static size_t bio_reclaim(size_t);
 static struct kmem_reclaimer bio_reclaimer = {
@@ -264,6 +266,8 @@ biodone(struct buf *bp)
 	bp->b_flags |= B_IOFIN;
 	if (bp->b_flags & B_ASYNC) {
 		KASSERT(!(bp->b_flags & B_READ));
+		KASSERT(bcache_async > 0);
+		bcache_async--;
 		bio_write_done_locked(bp, bp->b_error, true);
 		bio_release_locked(bp);
 	} else
@@ -347,8 +351,43 @@ bio_dev_purge(struct bio_dev *bd)
 }
 
 /*
+ * Write-behind: start asynchronous writes of up to n dirty idle buffers,
+ * oldest first.  They come back to the LRU clean (biodone), and the
+ * driver may run them in parallel.  bcache_lock held, dropped meanwhile.
+ */
+static void
+bio_writebehind(unsigned int n)
+{
+	struct buflist batch;
+	struct buf *bp, *next;
+
+	KASSERT(mutex_owned(&bcache_lock));
+	TAILQ_INIT(&batch);
+	for (bp = TAILQ_FIRST(&bcache_lru); bp != NULL && n > 0; bp = next) {
+		next = TAILQ_NEXT(bp, b_freelist);
+		if (!(bp->b_flags & B_DELWRI))
+			continue;
+		bio_take(bp);
+		bp->b_flags &= ~(B_IOFIN | B_READ);
+		bp->b_flags |= B_ASYNC;
+		bcache_async++;
+		TAILQ_INSERT_TAIL(&batch, bp, b_freelist);
+		n--;
+	}
+	mutex_exit(&bcache_lock);
+	while ((bp = TAILQ_FIRST(&batch)) != NULL) {
+		TAILQ_REMOVE(&batch, bp, b_freelist);
+		bio_strategy(bp);
+	}
+	mutex_enter(&bcache_lock);
+}
+
+/*
  * Shrink the cache until need more bytes fit under the bound (all idle
- * buffers when hard), oldest first.  No lock held.
+ * buffers when hard), oldest first.  A clean buffer goes at once; when
+ * the oldest is dirty, a batch of dirty ones is written behind
+ * (asynchronously, BIO_ASYNC_MAX at most in flight) and the trim waits
+ * for them rather than writing one block at a time.  No lock held.
  */
 static void
 bio_trim(size_t need, bool hard)
@@ -356,9 +395,20 @@ bio_trim(size_t need, bool hard)
 	struct buf *bp;
 
 	mutex_enter(&bcache_lock);
-	while ((hard || bcache_bytes + need > bcache_max) &&
-	    (bp = TAILQ_FIRST(&bcache_lru)) != NULL)
-		bio_evict(bp);
+	while (hard || bcache_bytes + need > bcache_max) {
+		if ((bp = TAILQ_FIRST(&bcache_lru)) != NULL &&
+		    !(bp->b_flags & B_DELWRI)) {
+			bio_evict(bp);
+			continue;
+		}
+		if (bp != NULL && bcache_async < BIO_ASYNC_MAX) {
+			bio_writebehind(BIO_ASYNC_MAX - bcache_async);
+			continue;
+		}
+		if (bcache_async == 0)
+			break;		/* everything is busy: overshoot */
+		cv_wait(&bcache_cv, &bcache_lock);
+	}
 	mutex_exit(&bcache_lock);
 }
 
@@ -541,6 +591,7 @@ bawrite(struct buf *bp)
 	KASSERT(bp->b_flags & B_BUSY);
 	bp->b_flags &= ~(B_IOFIN | B_READ);
 	bp->b_flags |= B_ASYNC | B_DELWRI | B_DONE;
+	bcache_async++;
 	mutex_exit(&bcache_lock);
 	bio_strategy(bp);
 }
