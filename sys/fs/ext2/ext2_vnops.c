@@ -25,6 +25,7 @@
 #include <sys/namei.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/unistd.h>
 #include <sys/vnode.h>
 
 #include "ext2fs.h"
@@ -32,20 +33,6 @@
 #define EXT2_LINK_MAX 65000
 #define EXT2_XATTR_MAGIC 0xEA020000
 #define TS_GIVEN(ts) ((ts).tv_sec != VNOVAL || (ts).tv_nsec != VNOVAL)
-
-#ifndef _PC_LINK_MAX
-#define _PC_LINK_MAX 0
-#define _PC_MAX_CANON 1
-#define _PC_MAX_INPUT 2
-#define _PC_NAME_MAX 3
-#define _PC_PATH_MAX 4
-#define _PC_PIPE_BUF 5
-#define _PC_CHOWN_RESTRICTED 6
-#define _PC_NO_TRUNC 7
-#define _PC_VDISABLE 8
-#define _PC_FILESIZEBITS 13
-#define _PC_SYMLINK_MAX 19
-#endif
 
 static kauth_cred_t
 ext2_cred(const struct componentname *cnp)

@@ -36,6 +36,7 @@
 #include <sys/queue.h>
 #include <sys/mutex.h>
 #include <sys/time.h>
+#include <sys/unistd.h>
 #include <sys/vnode.h>
 
 #define TMPFS_MAGIC 0x01021994
@@ -60,20 +61,6 @@
 #define TMPFS_COOKIE_DOTDOT 1
 #define TMPFS_COOKIE_FIRST 2
 
-/* pathconf names (Linux's _PC_* values, as glibc numbers them). */
-#ifndef _PC_LINK_MAX
-#define _PC_LINK_MAX 0
-#define _PC_MAX_CANON 1
-#define _PC_MAX_INPUT 2
-#define _PC_NAME_MAX 3
-#define _PC_PATH_MAX 4
-#define _PC_PIPE_BUF 5
-#define _PC_CHOWN_RESTRICTED 6
-#define _PC_NO_TRUNC 7
-#define _PC_VDISABLE 8
-#define _PC_FILESIZEBITS 13
-#define _PC_SYMLINK_MAX 19
-#endif
 
 struct tmpfs_node;
 
