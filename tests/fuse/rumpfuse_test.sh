@@ -1,0 +1,115 @@
+#!/bin/sh
+# rumpfuse_test.sh: an ext4 image served by rumpfuse through FUSE takes a
+# small tree with the host's own tools (cp -a, ls, cat, mv, rm, ln -s);
+# after fusermount3 -u the server exits, e2fsck -fn finds the image
+# clean, and the host kernel's loop mount (when we are root) holds the
+# same tree.  Skipped when there is no /dev/fuse or no fusermount3.
+#
+# RUMPFUSE names the program (default: build/bin/rumpfuse, which make
+# test builds).  A failure never leaves a FUSE mount behind.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+prog=${RUMPFUSE:-$top/build/bin/rumpfuse}
+case $prog in /*) ;; *) prog=$top/$prog ;; esac
+
+if [ ! -c /dev/fuse ]; then
+	echo "SKIP: /dev/fuse does not exist"
+	exit 0
+fi
+for t in fusermount3 mke2fs e2fsck; do
+	if ! command -v $t >/dev/null 2>&1; then
+		echo "SKIP: $t is not installed"
+		exit 0
+	fi
+done
+[ -x "$prog" ] || { echo "FAIL: no $prog"; exit 1; }
+
+tmp=$(mktemp -d)
+mnt=$tmp/mnt
+lmnt=$tmp/loop
+pid=
+cleanup() {
+	if mountpoint -q "$mnt" 2>/dev/null; then
+		fusermount3 -u "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null
+	fi
+	if mountpoint -q "$lmnt" 2>/dev/null; then
+		umount "$lmnt" 2>/dev/null
+	fi
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		kill "$pid" 2>/dev/null
+		sleep 1
+		kill -9 "$pid" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+fail() {
+	echo "FAIL: $*"
+	[ -f "$tmp/log" ] && sed 's/^/    /' "$tmp/log" | tail -n 20
+	exit 1
+}
+
+mkdir "$mnt" "$lmnt" "$tmp/src" "$tmp/src/sub" || fail "mkdir"
+truncate -s 64M "$tmp/img" || fail "truncate"
+mke2fs -q -F -t ext4 "$tmp/img" || fail "mke2fs"
+
+# The tree: text, a larger file, a symlink, modes.
+echo "hello, world" >"$tmp/src/hello.txt"
+head -c 300000 /dev/urandom >"$tmp/src/sub/big.bin"
+printf 'x%.0s' $(seq 1 100) >"$tmp/src/sub/small"
+chmod 0640 "$tmp/src/sub/small"
+ln -s hello.txt "$tmp/src/link"
+
+"$prog" -f "$tmp/img" "$mnt" >"$tmp/log" 2>&1 &
+pid=$!
+i=0
+while ! mountpoint -q "$mnt"; do
+	kill -0 "$pid" 2>/dev/null || fail "rumpfuse exited before mounting"
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "not mounted after 10 s"
+	sleep 0.1
+done
+
+cp -a "$tmp/src" "$mnt/tree" || fail "cp -a into the mount"
+ls -l "$mnt/tree" >"$tmp/ls" || fail "ls -l"
+grep -q 'link -> hello.txt' "$tmp/ls" || fail "ls -l shows no symlink"
+[ "$(cat "$mnt/tree/hello.txt")" = "hello, world" ] || fail "cat"
+[ "$(cat "$mnt/tree/link")" = "hello, world" ] || fail "cat through symlink"
+cmp "$tmp/src/sub/big.bin" "$mnt/tree/sub/big.bin" || fail "big file differs"
+[ "$(stat -c %a "$mnt/tree/sub/small")" = 640 ] || fail "mode not kept"
+mv "$mnt/tree/hello.txt" "$mnt/tree/sub/hello2.txt" || fail "mv"
+[ ! -e "$mnt/tree/hello.txt" ] || fail "mv left the old name"
+rm "$mnt/tree/sub/small" || fail "rm"
+ln -s sub/hello2.txt "$mnt/tree/link2" || fail "ln -s"
+[ "$(cat "$mnt/tree/link2")" = "hello, world" ] || fail "new symlink"
+mkdir "$mnt/tree/d" && rmdir "$mnt/tree/d" || fail "mkdir/rmdir"
+df "$mnt" >/dev/null || fail "df"
+
+fusermount3 -u "$mnt" || fail "fusermount3 -u"
+i=0
+while kill -0 "$pid" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "rumpfuse still running 10 s after unmount"
+	sleep 0.1
+done
+wait "$pid" || fail "rumpfuse exited with status $?"
+pid=
+
+e2fsck -fn "$tmp/img" >"$tmp/fsck" 2>&1 || { cat "$tmp/fsck"; fail "e2fsck -fn"; }
+
+if [ "$(id -u)" = 0 ] && mount -o loop,ro "$tmp/img" "$lmnt" 2>/dev/null; then
+	[ "$(cat "$lmnt/tree/sub/hello2.txt")" = "hello, world" ] ||
+	    fail "host mount: moved file"
+	[ "$(readlink "$lmnt/tree/link2")" = sub/hello2.txt ] ||
+	    fail "host mount: symlink"
+	cmp "$tmp/src/sub/big.bin" "$lmnt/tree/sub/big.bin" ||
+	    fail "host mount: big file"
+	[ ! -e "$lmnt/tree/sub/small" ] || fail "host mount: removed file"
+	umount "$lmnt" || fail "umount loop"
+	echo "ok: host loop mount holds the tree"
+else
+	echo "note: no loop mount (not root or no loop device)"
+fi
+echo "PASS"
