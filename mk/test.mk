@@ -9,7 +9,7 @@
 TEST_DEBS := check pkg-config gcc clang make binutils e2fsprogs dosfstools \
 	mtools libfuse3-dev fuse3
 KERNLIBS_CHECKED = $(KERNLIBS)
-TEST_SCRIPTS := tests/build/check_namespace_test.sh \
+TEST_SCRIPTS += tests/build/check_namespace_test.sh \
 	tests/build/install_test.sh tests/kern/gensyscalls_test.sh \
 	tests/fuse/rumpfuse_test.sh
 TEST_BUILDS := build-test build-clang build-asan

@@ -1,0 +1,241 @@
+#!/bin/sh
+# fsu_test.sh: tests of fsu (cmd/fsu) with the real e2fsprogs tools.
+#
+#   sh tests/fsu/fsu_test.sh          (from anywhere; BUILD=build-x picks
+#                                      the build directory, default build)
+#
+# Makes a 64 MiB ext4 image with mke2fs, puts a tree into it with fsu
+# (files, an empty file, a 3 MB file, a directory tree, symbolic links,
+# odd modes, old times), reads it back with fsu ls/cat/stat/find/du/df,
+# gets it back and compares it byte for byte with modes, times and link
+# targets; works on it with mkdir, touch, ln, mv, chmod, chown and rm;
+# checks that e2fsck -fn is clean after every writing step and that the
+# host kernel's loop mount (when root) shows the same tree; and checks
+# the errors: a missing path, a missing image, an image that is not
+# ext2, a bad command.  Prints one line per failed check; exits 1 if any.
+
+set -u
+TZ=UTC0
+export TZ
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${BUILD:-build}
+case $BUILD in
+/*) FSU=$BUILD/bin/fsu ;;
+*) FSU=$SRCDIR/$BUILD/bin/fsu ;;
+esac
+TMP=$(mktemp -d)
+MNTED=
+cleanup() {
+	[ -n "$MNTED" ] && umount "$TMP/mnt" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+nfail=0
+nok=0
+
+fail() {
+	echo "FAIL: $*"
+	nfail=$((nfail + 1))
+}
+ok() {
+	nok=$((nok + 1))
+}
+# check DESCRIPTION COMMAND...: the command must succeed.
+check() {
+	d=$1
+	shift
+	if "$@" >"$TMP/out" 2>"$TMP/err"; then ok; else
+		fail "$d: $(head -3 "$TMP/err")"
+	fi
+}
+# fsck DESCRIPTION: the image must be clean.
+fsck() {
+	if e2fsck -fn "$IMG" >"$TMP/fsck" 2>&1; then ok; else
+		fail "e2fsck after $1: $(sed -n 2,6p "$TMP/fsck")"
+	fi
+}
+# err DESCRIPTION EXPECTED-STDERR COMMAND...: must fail with exit 1 and
+# exactly that message.
+err() {
+	d=$1
+	want=$2
+	shift 2
+	"$@" >/dev/null 2>"$TMP/err"
+	rc=$?
+	if [ $rc -ne 1 ]; then
+		fail "$d: exit status $rc, not 1"
+	elif [ "$(cat "$TMP/err")" != "$want" ]; then
+		fail "$d: said '$(cat "$TMP/err")', not '$want'"
+	else
+		ok
+	fi
+}
+
+if [ ! -x "$FSU" ]; then
+	echo "FAIL: no $FSU (build it first)"
+	exit 1
+fi
+if ! command -v mke2fs >/dev/null || ! command -v e2fsck >/dev/null; then
+	echo "fsu_test: skipped (no e2fsprogs)"
+	exit 0
+fi
+
+IMG=$TMP/img
+truncate -s 64M "$IMG"
+mke2fs -q -F -t ext4 "$IMG" || { echo "FAIL: mke2fs"; exit 1; }
+
+# The tree.
+T=$TMP/tree
+mkdir -p "$T/dir/sub/deeper" "$T/empty dir"
+printf 'hello, image\n' >"$T/hello.txt"
+: >"$T/empty"
+head -c 3000000 /dev/urandom >"$T/big.bin"
+i=0
+while [ $i -lt 40 ]; do
+	printf 'file %d\n' $i >"$T/dir/sub/f$i.c"
+	i=$((i + 1))
+done
+printf '#!/bin/sh\necho run\n' >"$T/dir/run.sh"
+chmod 755 "$T/dir/run.sh"
+chmod 600 "$T/hello.txt"
+chmod 1777 "$T/empty dir"
+chmod 2750 "$T/dir/sub/deeper"
+ln -s hello.txt "$T/link"
+ln -s ../nowhere "$T/dir/dangling"
+ln -s "$(printf 'x%.0s' $(seq 1 200))" "$T/dir/longlink"
+touch -d '2001-02-03 04:05:06.123456789' "$T/big.bin"
+touch -h -d '1999-12-31 23:59:59' "$T/link"
+chown -h 1234:5678 "$T/dir/run.sh" 2>/dev/null
+
+check "put" "$FSU" "$IMG" put "$T" /
+fsck "put"
+
+# Reading.
+check "ls /" "$FSU" "$IMG" ls /
+[ "$(cat "$TMP/out")" = "$(printf 'lost+found\ntree')" ] ||
+    fail "ls /: $(cat "$TMP/out")"
+check "ls -a /tree" "$FSU" "$IMG" ls -a /tree
+[ "$(cat "$TMP/out")" = "$(LC_ALL=C ls -a "$T")" ] ||
+    fail "ls -a /tree differs from the host's"
+check "ls -l /tree" "$FSU" "$IMG" ls -l /tree
+grep -q '^-rw------- 1 0 0 *13 .* hello.txt$' "$TMP/out" ||
+    fail "ls -l hello.txt: $(grep hello "$TMP/out")"
+grep -q '^lrwxrwxrwx 1 0 0 .* Dec 31  1999 link -> hello.txt$' "$TMP/out" ||
+    fail "ls -l link: $(grep link "$TMP/out")"
+grep -q '^drwxrwxrwt .* empty dir$' "$TMP/out" ||
+    fail "ls -l empty dir: $(grep empty "$TMP/out")"
+grep -q '^total [0-9]' "$TMP/out" || fail "ls -l: no total"
+check "ls -R" "$FSU" "$IMG" ls -R /tree/dir
+[ "$(grep -c '^/tree/dir.*:$' "$TMP/out")" = 3 ] ||
+    fail "ls -R: $(grep ':$' "$TMP/out")"
+check "cat" "$FSU" "$IMG" cat /tree/hello.txt tree/link
+[ "$(cat "$TMP/out")" = "$(printf 'hello, image\nhello, image')" ] ||
+    fail "cat: $(cat "$TMP/out")"
+check "cat big" "$FSU" "$IMG" cat /tree/big.bin
+cmp -s "$TMP/out" "$T/big.bin" || fail "cat big.bin differs"
+check "stat" "$FSU" "$IMG" stat /tree/big.bin
+grep -q 'Size: 3000000 .*regular file' "$TMP/out" ||
+    fail "stat: $(head -2 "$TMP/out")"
+grep -q '^Modify: 2001-02-03 04:05:06.123456789' "$TMP/out" ||
+    fail "stat: $(grep Modify "$TMP/out")"
+check "find" "$FSU" "$IMG" find /tree -name 'f1*.c' -type f
+[ "$(wc -l <"$TMP/out")" = 11 ] || fail "find -name: $(cat "$TMP/out")"
+check "find -type l" "$FSU" "$IMG" find /tree -type l
+[ "$(sort "$TMP/out" | tr '\n' ' ')" = \
+    "/tree/dir/dangling /tree/dir/longlink /tree/link " ] ||
+    fail "find -type l: $(cat "$TMP/out")"
+check "du -s" "$FSU" "$IMG" du -s /tree
+[ "$(cut -f1 "$TMP/out")" -gt 2900 ] || fail "du -s: $(cat "$TMP/out")"
+check "df" "$FSU" "$IMG" df
+tail -1 "$TMP/out" | grep -q ' /$' || fail "df: $(cat "$TMP/out")"
+
+# The round trip.
+mkdir "$TMP/back"
+check "get" "$FSU" "$IMG" get /tree "$TMP/back"
+diff -r --no-dereference "$T" "$TMP/back/tree" >/dev/null ||
+    fail "get: the tree differs"
+(cd "$T" && find . -exec stat -c '%n %f %s %u %g %Y %N' {} + | sort) \
+    >"$TMP/st1"
+(cd "$TMP/back/tree" && find . -exec stat -c '%n %f %s %u %g %Y %N' {} + |
+    sort) >"$TMP/st2"
+cmp -s "$TMP/st1" "$TMP/st2" ||
+    fail "get: modes, owners, times or links differ: $(diff "$TMP/st1" "$TMP/st2" | head -4)"
+
+# The host kernel's view.
+if [ "$(id -u)" = 0 ] && mkdir "$TMP/mnt" &&
+    mount -o loop,ro "$IMG" "$TMP/mnt" 2>/dev/null; then
+	MNTED=1
+	# Directory sizes depend on the block size: not compared.
+	(cd "$T" && find . -exec stat -c '%n %f %u %g %Y %N' {} + | sort) \
+	    >"$TMP/st1"
+	(cd "$TMP/mnt/tree" && find . -exec stat -c '%n %f %u %g %Y %N' {} + |
+	    sort) >"$TMP/st3"
+	cmp -s "$TMP/st1" "$TMP/st3" ||
+	    fail "loop mount: the tree differs: $(diff "$TMP/st1" "$TMP/st3" | head -4)"
+	diff -r --no-dereference "$T" "$TMP/mnt/tree" >/dev/null ||
+	    fail "loop mount: contents differ"
+	umount "$TMP/mnt" && MNTED=
+fi
+
+# Changes.
+check "mkdir -p" "$FSU" "$IMG" mkdir -p /new/a/b/c
+check "mkdir -p existing" "$FSU" "$IMG" mkdir -p /new/a
+check "touch" "$FSU" "$IMG" touch /new/a/t
+check "ln -s" "$FSU" "$IMG" ln -s a/t /new/sl
+check "ln" "$FSU" "$IMG" ln /tree/hello.txt /new/hard
+check "mv" "$FSU" "$IMG" mv /new/a/b /new/moved
+check "mv into dir" "$FSU" "$IMG" mv /tree/empty /new
+check "chown" "$FSU" "$IMG" chown 42:43 /new/a/t
+check "chmod" "$FSU" "$IMG" chmod 4711 /new/a/t
+check "stat changed" "$FSU" "$IMG" stat /new/a/t
+grep -q '^Access: (4711/-rws--x--x)  Uid: (   42)   Gid: (   43)' \
+    "$TMP/out" || fail "chmod/chown: $(grep Uid "$TMP/out")"
+check "ls -R /new" "$FSU" "$IMG" ls -R /new
+[ "$(tr '\n' ' ' <"$TMP/out")" = \
+    "/new: a empty hard moved sl  /new/a: t  /new/moved: c  /new/moved/c: " ] ||
+    fail "after changes: $(tr '\n' ' ' <"$TMP/out")"
+fsck "mkdir, touch, ln, mv, chmod, chown"
+check "rm -r" "$FSU" "$IMG" rm -r /tree/dir /new/sl
+check "rm -f missing" "$FSU" "$IMG" rm -f /nothing
+check "ls after rm" "$FSU" "$IMG" ls /tree
+[ "$(tr '\n' ' ' <"$TMP/out")" = "big.bin empty dir hello.txt link " ] ||
+    fail "after rm: $(tr '\n' ' ' <"$TMP/out")"
+fsck "rm -r"
+
+# Errors.
+err "ls missing" "fsu: cannot access '/nope': No such file or directory" \
+    "$FSU" "$IMG" ls /nope
+err "cat missing" "fsu: /nope: No such file or directory" \
+    "$FSU" "$IMG" cat /nope
+err "cat dir" "fsu: /tree: Is a directory" "$FSU" "$IMG" cat /tree
+err "stat missing" "fsu: cannot stat 'x': No such file or directory" \
+    "$FSU" "$IMG" stat x
+err "get missing" "fsu: cannot stat '/nope': No such file or directory" \
+    "$FSU" "$IMG" get /nope "$TMP"
+err "put missing" "fsu: cannot stat '$TMP/nope': No such file or directory" \
+    "$FSU" "$IMG" put "$TMP/nope" /
+err "mkdir existing" "fsu: cannot create directory '/new': File exists" \
+    "$FSU" "$IMG" mkdir /new
+err "rm dir" "fsu: cannot remove '/new': Is a directory" \
+    "$FSU" "$IMG" rm /new
+err "rm missing" "fsu: cannot remove '/nope': No such file or directory" \
+    "$FSU" "$IMG" rm /nope
+err "mv missing" "fsu: cannot stat '/nope': No such file or directory" \
+    "$FSU" "$IMG" mv /nope /x
+err "missing image" "fsu: cannot open '$TMP/noimg': No such file or directory" \
+    "$FSU" "$TMP/noimg" ls
+head -c 1048576 /dev/zero >"$TMP/zero"
+err "not ext2" "fsu: $TMP/zero: not an ext2/3/4 file system image" \
+    "$FSU" "$TMP/zero" ls
+"$FSU" "$IMG" frobnicate >/dev/null 2>&1
+[ $? -eq 2 ] || fail "unknown command: exit status not 2"
+"$FSU" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "no arguments: exit status not 2"
+fsck "the error cases"
+
+if [ $nfail -ne 0 ]; then
+	echo "fsu_test: $nfail failed, $nok passed"
+	exit 1
+fi
+echo "fsu_test: $nok passed"
+exit 0
