@@ -495,7 +495,7 @@ static void
 put_one(const char *host, const char *k, const char *disp)
 {
 	char target[4096];
-	struct stat st;
+	struct stat st, kst;
 	DIR *dir;
 	struct dirent *de;
 	long n, w, done;
@@ -550,6 +550,9 @@ put_one(const char *host, const char *k, const char *disp)
 			    strerror(errno));
 			return;
 		}
+		/* Replace a symbolic link rather than write through it. */
+		if (rump_sys_lstat(k, &kst) == 0 && S_ISLNK(kst.st_mode))
+			rump_sys_unlink(k);
 		if ((fd = rump_sys_open(k, O_WRONLY | O_CREAT | O_TRUNC,
 		    0600)) == -1) {
 			warnmsg("cannot create regular file '%s': %s", disp,
@@ -625,7 +628,7 @@ static void
 get_one(const char *k, const char *host, const char *disp)
 {
 	char target[4096], **names;
-	struct stat st;
+	struct stat st, hst;
 	struct timespec ts[2];
 	long n, w, done;
 	size_t nn, i;
@@ -677,6 +680,8 @@ get_one(const char *k, const char *host, const char *disp)
 			    strerror(errno));
 			return;
 		}
+		if (lstat(host, &hst) == 0 && S_ISLNK(hst.st_mode))
+			unlink(host);
 		if ((hfd = open(host, O_WRONLY | O_CREAT | O_TRUNC, 0600)) ==
 		    -1) {
 			warnmsg("cannot create regular file '%s': %s", host,

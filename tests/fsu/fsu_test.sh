@@ -202,6 +202,21 @@ check "ls after rm" "$FSU" "$IMG" ls /tree
     fail "after rm: $(tr '\n' ' ' <"$TMP/out")"
 fsck "rm -r"
 
+# put and get replace a symbolic link instead of writing through it.
+printf 'link replaced\n' >"$TMP/link"
+check "put over a link" "$FSU" "$IMG" put "$TMP/link" /tree
+check "cat after put" "$FSU" "$IMG" cat /tree/link /tree/hello.txt
+[ "$(cat "$TMP/out")" = "$(printf 'link replaced\nhello, image')" ] ||
+    fail "put over a link: $(cat "$TMP/out")"
+rm "$TMP/back/tree/big.bin"
+ln -s "$TMP/victim" "$TMP/back/tree/big.bin"
+printf 'victim\n' >"$TMP/victim"
+check "get over a link" "$FSU" "$IMG" get /tree/big.bin "$TMP/back/tree"
+[ "$(cat "$TMP/victim")" = victim ] && [ ! -L "$TMP/back/tree/big.bin" ] &&
+    cmp -s "$T/big.bin" "$TMP/back/tree/big.bin" ||
+    fail "get over a link wrote through it"
+fsck "put over a link"
+
 # Errors.
 err "ls missing" "fsu: cannot access '/nope': No such file or directory" \
     "$FSU" "$IMG" ls /nope
