@@ -557,10 +557,12 @@ main(int argc, char **argv)
 		close(pfd[1]);
 		pfd[1] = -1;
 	}
+	/* Negative: an error; positive: the signal that ended the loop. */
 	if (opts.singlethread)
-		rc = fuse_loop(fuse) != 0;
+		i = fuse_loop(fuse);
 	else
-		rc = fuse_loop_mt(fuse, opts.clone_fd) != 0;
+		i = fuse_loop_mt(fuse, opts.clone_fd);
+	rc = i < 0;
 	fuse_remove_signal_handlers(fuse_get_session(fuse));
 unmount:
 	fuse_unmount(fuse);
