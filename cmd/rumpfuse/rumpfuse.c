@@ -366,6 +366,44 @@ rf_fsync(const char *path, int datasync, struct fuse_file_info *fi)
 	return RET(rump_sys_fsync((int)fi->fh));
 }
 
+/*
+ * close(2) on the mount: nothing to push, every write is already in the
+ * kernel (its buffer cache reaches the image on fsync and unmount).
+ */
+static int
+rf_flush(const char *path, struct fuse_file_info *fi)
+{
+	(void)path;
+	(void)fi;
+	return 0;
+}
+
+static int
+rf_fsyncdir(const char *path, int datasync, struct fuse_file_info *fi)
+{
+	int fd, r;
+	KPATH(kp, path);
+
+	(void)fi;
+	if ((fd = rump_sys_open(kp, O_RDONLY | O_DIRECTORY)) == -1)
+		return -errno;
+	r = datasync ? rump_sys_fdatasync(fd) : rump_sys_fsync(fd);
+	r = RET(r);
+	rump_sys_close(fd);
+	return r;
+}
+
+static off_t
+rf_lseek(const char *path, off_t off, int whence, struct fuse_file_info *fi)
+{
+	off_t r;
+
+	(void)path;
+	if ((r = rump_sys_lseek((int)fi->fh, off, whence)) == -1)
+		return -errno;
+	return r;
+}
+
 static const struct fuse_operations rf_ops = {
 	.init		= rf_init,
 	.getattr	= rf_getattr,
@@ -390,6 +428,9 @@ static const struct fuse_operations rf_ops = {
 	.statfs		= rf_statfs,
 	.release	= rf_release,
 	.fsync		= rf_fsync,
+	.flush		= rf_flush,
+	.fsyncdir	= rf_fsyncdir,
+	.lseek		= rf_lseek,
 };
 
 static void
