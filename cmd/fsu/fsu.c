@@ -199,7 +199,8 @@ readdir_image(const char *kpath, bool all, char ***namesp, size_t *np)
 		free(names);
 		return error;
 	}
-	qsort(names, n, sizeof(*names), namecmp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), namecmp);
 	*namesp = names;
 	*np = n;
 	return 0;
