@@ -4,6 +4,8 @@
  *
  *	rumpfuse [-t TYPE] [-o OPTIONS] [-f] [-s] [-d] IMAGE MOUNTPOINT
  *
+ * Without -t, the type is read from the image's superblock (ext2/3/4,
+ * mounted as "ext4", which takes all three).
  * The kernel boots in this process; the image is its block device
  * /dev/xbd0 (etfs) and is mounted on /mnt inside it.  The libfuse3
  * high-level (path) API turns each FUSE request into the system call on
@@ -459,6 +461,31 @@ has_ro(const char *opts)
 	return false;
 }
 
+/*
+ * The kernel file system type of an image, from its superblock: "ext4"
+ * (any ext2/3/4: magic 0xEF53 at byte 1080), or NULL with a message.
+ */
+static const char *
+detect_type(const char *image)
+{
+	unsigned char m[2];
+	int fd;
+	ssize_t n;
+
+	if ((fd = open(image, O_RDONLY)) == -1) {
+		fprintf(stderr, "%s: %s: %s\n", progname, image,
+		    strerror(errno));
+		return NULL;
+	}
+	n = pread(fd, m, sizeof(m), 1024 + 56);
+	close(fd);
+	if (n == (ssize_t)sizeof(m) && m[0] == 0x53 && m[1] == 0xef)
+		return "ext4";
+	fprintf(stderr, "%s: %s: unknown file system type (give it with -t)\n",
+	    progname, image);
+	return NULL;
+}
+
 /* Boot the kernel and mount the image on /mnt; 0 or an errno. */
 static int
 kernel_mount(const char *image, const char *type, bool ro)
@@ -501,7 +528,7 @@ main(int argc, char **argv)
 	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
 	struct fuse_cmdline_opts opts;
 	struct fuse *fuse = NULL;
-	const char *type = "ext4", *image = NULL;
+	const char *type = NULL, *image = NULL;
 	char fsname[PATH_MAX + 16];
 	char *imgabs = NULL;
 	bool ro = false, mounted = false;
@@ -552,6 +579,8 @@ main(int argc, char **argv)
 		    strerror(errno));
 		goto out;
 	}
+	if (type == NULL && (type = detect_type(imgabs)) == NULL)
+		goto out;
 	snprintf(fsname, sizeof(fsname), "-ofsname=%s,subtype=rumpfuse",
 	    imgabs);
 	fuse_opt_add_arg(&args, fsname);

@@ -3,7 +3,8 @@
 # small tree with the host's own tools (cp -a, ls, cat, mv, rm, ln -s);
 # after fusermount3 -u the server exits, e2fsck -fn finds the image
 # clean, and the host kernel's loop mount (when we are root) holds the
-# same tree.  Skipped when there is no /dev/fuse or no fusermount3.
+# same tree; -o ro reads but does not write, and a file that is not an
+# image is refused with a message.  Skipped when there is no /dev/fuse or no fusermount3.
 #
 # RUMPFUSE names the program (default: build/bin/rumpfuse, which make
 # test builds).  A failure never leaves a FUSE mount behind.
@@ -112,4 +113,27 @@ if [ "$(id -u)" = 0 ] && mount -o loop,ro "$tmp/img" "$lmnt" 2>/dev/null; then
 else
 	echo "note: no loop mount (not root or no loop device)"
 fi
+# Read-only: reads work, writes fail, the image is untouched.
+sum=$(md5sum <"$tmp/img")
+"$prog" -o ro "$tmp/img" "$mnt" >"$tmp/log" 2>&1 || fail "rumpfuse -o ro"
+cmp "$tmp/src/sub/big.bin" "$mnt/tree/sub/big.bin" || fail "ro: big file"
+if touch "$mnt/tree/new" 2>"$tmp/err"; then
+	fail "ro: touch succeeded"
+fi
+grep -q 'Read-only file system' "$tmp/err" || fail "ro: $(cat "$tmp/err")"
+fusermount3 -u "$mnt" || fail "fusermount3 -u (ro)"
+i=0
+while [ "$(md5sum <"$tmp/img")" != "$sum" ] || pgrep -f "rumpfuse -o ro $tmp/img" >/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 50 ] || fail "ro: server still running or image changed"
+	sleep 0.1
+done
+
+# Not an image: a message, status 1, nothing mounted.
+head -c 65536 /dev/zero >"$tmp/zero"
+if "$prog" "$tmp/zero" "$mnt" 2>"$tmp/err"; then
+	fail "a zero-filled file mounted"
+fi
+grep -q 'unknown file system type' "$tmp/err" || fail "bad image: $(cat "$tmp/err")"
+! mountpoint -q "$mnt" || fail "bad image: something is mounted"
 echo "PASS"
