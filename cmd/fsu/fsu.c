@@ -2,7 +2,7 @@
  * fsu: work on a file system image without the host kernel and without
  * root, in the tradition of NetBSD's fs-utils, e2tools and mtools.
  *
- *	fsu IMAGE COMMAND [ARGS]
+ *	fsu [-o OFFSET] IMAGE COMMAND [ARGS]
  *
  * Boots a rump kernel in this process, shows IMAGE to it as the block
  * device /dev/xbd0 (etfs), mounts it on /mnt (read-only for the commands
@@ -10,7 +10,8 @@
  * (so the image is clean for e2fsck) and halts the kernel.  The file
  * system type is found from the image's superblock; only ext2/3/4 for
  * now.  Paths inside the image are absolute from its root whether or not
- * they start with '/'.
+ * they start with '/'.  -o OFFSET uses the part of IMAGE from byte
+ * OFFSET on (a partition).
  *
  * Errors are printed like coreutils' ("fsu: cannot stat 'x': No such
  * file or directory"); the exit status is 1 when anything failed, 2 for
@@ -76,7 +77,9 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: fsu IMAGE COMMAND [ARGS]\n"
+	    "usage: fsu [-o OFFSET] IMAGE COMMAND [ARGS]\n"
+	    "  -o OFFSET   the file system starts OFFSET bytes into IMAGE\n"
+	    "              (a partition; suffixes k, M, G, or s for sectors)\n"
 	    "commands:\n"
 	    "  ls [-l] [-a] [-R] [PATH...]     cat PATH...\n"
 	    "  put HOSTPATH... IMAGEDIR        get IMAGEPATH... HOSTDIR\n"
@@ -1288,9 +1291,34 @@ static const struct command commands[] = {
 	{ "find", true },
 };
 
+/* A byte offset: digits with an optional k, M, G or s (512) suffix. */
+static int
+parse_offset(const char *arg, uint64_t *offp)
+{
+	unsigned long long v, mult = 1;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (end == arg || errno != 0 || *arg == '-')
+		return EINVAL;
+	switch (*end) {
+	case '\0':	break;
+	case 's':	mult = 512; end++; break;
+	case 'k': case 'K': mult = 1ULL << 10; end++; break;
+	case 'M':	mult = 1ULL << 20; end++; break;
+	case 'G':	mult = 1ULL << 30; end++; break;
+	default:	return EINVAL;
+	}
+	if (*end != '\0' || v > UINT64_MAX / 2 / mult)
+		return EINVAL;
+	*offp = v * mult;
+	return 0;
+}
+
 /* Is the image an ext2/3/4 file system?  0 or an errno value. */
 static int
-probe_image(const char *image, bool *ro)
+probe_image(const char *image, uint64_t offset, bool *ro)
 {
 	unsigned char sb[2];
 	int fd;
@@ -1303,7 +1331,7 @@ probe_image(const char *image, bool *ro)
 			return errno;
 		*ro = true;
 	}
-	if (pread(fd, sb, 2, 1080) != 2 || sb[0] != 0x53 || sb[1] != 0xef) {
+	if (pread(fd, sb, 2, offset + 1080) != 2 || sb[0] != 0x53 || sb[1] != 0xef) {
 		close(fd);
 		return EFTYPE_NONE;
 	}
@@ -1316,10 +1344,17 @@ main(int argc, char **argv)
 {
 	const struct command *cmd = NULL;
 	const char *image;
+	uint64_t offset = 0;
 	bool hostro;
 	size_t i;
-	int error;
+	int c, error;
 
+	while ((c = getopt(argc, argv, "+o:")) != -1) {
+		if (c != 'o' || parse_offset(optarg, &offset) != 0)
+			usage();
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
 	if (argc < 3)
 		usage();
 	image = argv[1];
@@ -1331,7 +1366,7 @@ main(int argc, char **argv)
 		    argv[2]);
 		usage();
 	}
-	if ((error = probe_image(image, &hostro)) != 0) {
+	if ((error = probe_image(image, offset, &hostro)) != 0) {
 		if (error == EFTYPE_NONE)
 			fprintf(stderr, "%s: %s: not an ext2/3/4 file system "
 			    "image\n", progname, image);
@@ -1351,7 +1386,8 @@ main(int argc, char **argv)
 		    strerror(error));
 		return 1;
 	}
-	if ((error = rump_pub_etfs_register(DEV, image, RUMP_ETFS_BLK)) != 0) {
+	if ((error = rump_pub_etfs_register_withsize(DEV, image,
+	    RUMP_ETFS_BLK, offset, RUMP_ETFS_SIZE_ENDOFF)) != 0) {
 		fprintf(stderr, "%s: cannot open '%s': %s\n", progname, image,
 		    strerror(error));
 		return 1;

@@ -217,6 +217,33 @@ check "get over a link" "$FSU" "$IMG" get /tree/big.bin "$TMP/back/tree"
     fail "get over a link wrote through it"
 fsck "put over a link"
 
+# A partition: the file system 1 MiB into the image (-o).
+PIMG=$TMP/part
+truncate -s 34M "$PIMG"
+if mke2fs -q -F -t ext4 -E offset=1048576 "$PIMG" 32M 2>/dev/null; then
+	check "put -o" "$FSU" -o 1M "$PIMG" put "$T/hello.txt" "$T/link" /
+	check "cat -o" "$FSU" -o 2048s "$PIMG" cat /link
+	[ "$(cat "$TMP/out")" = "hello, image" ] ||
+	    fail "cat -o: $(cat "$TMP/out")"
+	cmp -s -n 1048576 "$PIMG" /dev/zero ||
+	    fail "-o: the bytes before the partition changed"
+	dd if="$PIMG" of="$TMP/part2" bs=1M skip=1 2>/dev/null
+	if e2fsck -fn "$TMP/part2" >"$TMP/fsck" 2>&1; then ok; else
+		fail "e2fsck after put -o: $(sed -n 2,6p "$TMP/fsck")"
+	fi
+	err "no -o" "fsu: $PIMG: not an ext2/3/4 file system image" \
+	    "$FSU" "$PIMG" ls
+fi
+
+# A corrupt image fails to mount, with a message and exit status 1.
+cp "$IMG" "$TMP/bad"
+dd if=/dev/zero of="$TMP/bad" bs=1024 seek=2 count=1 conv=notrunc \
+    2>/dev/null
+"$FSU" "$TMP/bad" ls / >/dev/null 2>"$TMP/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "^fsu: cannot mount '$TMP/bad': " "$TMP/err" ||
+    fail "corrupt image: exit $rc, $(cat "$TMP/err")"
+
 # Errors.
 err "ls missing" "fsu: cannot access '/nope': No such file or directory" \
     "$FSU" "$IMG" ls /nope
