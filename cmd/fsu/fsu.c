@@ -474,7 +474,54 @@ cmd_cat(int argc, char **argv)
 		warnmsg("write error: %s", strerror(errno));
 }
 
-/* ---- put ---- */
+/* ---- put and get ---- */
+
+/*
+ * The files with more than one link copied so far, so that put and get
+ * make a hard link for the second name of a file instead of a copy.
+ */
+struct linkent {
+	dev_t	dev;
+	ino_t	ino;
+	char	*path;		/* where the copy went */
+};
+static struct linkent *links;
+static size_t nlinks, maxlinks;
+
+/* The path of an earlier copy of (dev, ino), or NULL after noting path. */
+static const char *
+link_seen(const struct stat *st, const char *path)
+{
+	size_t i;
+
+	if (S_ISDIR(st->st_mode) || st->st_nlink < 2)
+		return NULL;
+	for (i = 0; i < nlinks; i++)
+		if (links[i].dev == st->st_dev && links[i].ino == st->st_ino)
+			return links[i].path;
+	if (nlinks == maxlinks) {
+		maxlinks = maxlinks ? maxlinks * 2 : 64;
+		links = realloc(links, maxlinks * sizeof(*links));
+		if (links == NULL) {
+			fprintf(stderr, "fsu: out of memory\n");
+			exit(1);
+		}
+	}
+	links[nlinks].dev = st->st_dev;
+	links[nlinks].ino = st->st_ino;
+	links[nlinks++].path = strdup(path);
+	return NULL;
+}
+
+static void
+links_free(void)
+{
+	while (nlinks > 0)
+		free(links[--nlinks].path);
+	free(links);
+	links = NULL;
+	maxlinks = 0;
+}
 
 /* Owner, mode and times of kernel path k from st (after the contents). */
 static void
@@ -499,6 +546,7 @@ static void
 put_one(const char *host, const char *k, const char *disp)
 {
 	char target[4096];
+	const char *prev;
 	struct stat st, kst;
 	DIR *dir;
 	struct dirent *de;
@@ -507,6 +555,13 @@ put_one(const char *host, const char *k, const char *disp)
 
 	if (lstat(host, &st) == -1) {
 		warnmsg("cannot stat '%s': %s", host, strerror(errno));
+		return;
+	}
+	if ((prev = link_seen(&st, k)) != NULL) {
+		rump_sys_unlink(k);
+		if (rump_sys_link(prev, k) == -1)
+			warnmsg("cannot create hard link '%s': %s", disp,
+			    strerror(errno));
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -623,6 +678,7 @@ cmd_put(int argc, char **argv)
 		free(d);
 	}
 out:
+	links_free();
 	free(kdir);
 }
 
@@ -632,6 +688,7 @@ static void
 get_one(const char *k, const char *host, const char *disp)
 {
 	char target[4096], **names;
+	const char *prev;
 	struct stat st, hst;
 	struct timespec ts[2];
 	long n, w, done;
@@ -640,6 +697,13 @@ get_one(const char *k, const char *host, const char *disp)
 
 	if (rump_sys_lstat(k, &st) == -1) {
 		warnmsg("cannot stat '%s': %s", disp, strerror(errno));
+		return;
+	}
+	if ((prev = link_seen(&st, host)) != NULL) {
+		unlink(host);
+		if (link(prev, host) == -1)
+			warnmsg("cannot create hard link '%s': %s", host,
+			    strerror(errno));
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -764,6 +828,7 @@ cmd_get(int argc, char **argv)
 		free(k);
 		free(h);
 	}
+	links_free();
 }
 
 /* ---- mkdir, rm, mv, ln ---- */

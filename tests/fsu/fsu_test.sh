@@ -103,6 +103,8 @@ chmod 2750 "$T/dir/sub/deeper"
 ln -s hello.txt "$T/link"
 ln -s ../nowhere "$T/dir/dangling"
 ln -s "$(printf 'x%.0s' $(seq 1 200))" "$T/dir/longlink"
+ln "$T/dir/sub/f7.c" "$T/dir/hard7"
+ln "$T/dir/sub/f7.c" "$T/hard7b"
 touch -d '2001-02-03 04:05:06.123456789' "$T/big.bin"
 touch -h -d '1999-12-31 23:59:59' "$T/link"
 chown -h 1234:5678 "$T/dir/run.sh" 2>/dev/null
@@ -118,6 +120,8 @@ check "ls -a /tree" "$FSU" "$IMG" ls -a /tree
 [ "$(cat "$TMP/out")" = "$(LC_ALL=C ls -a "$T")" ] ||
     fail "ls -a /tree differs from the host's"
 check "ls -l /tree" "$FSU" "$IMG" ls -l /tree
+grep -q '^-rw-r--r-- 3 0 0 *7 .* hard7b$' "$TMP/out" ||
+    fail "put: hard links not kept: $(grep hard7b "$TMP/out")"
 grep -q '^-rw------- 1 0 0 *13 .* hello.txt$' "$TMP/out" ||
     fail "ls -l hello.txt: $(grep hello "$TMP/out")"
 grep -q '^lrwxrwxrwx 1 0 0 .* Dec 31  1999 link -> hello.txt$' "$TMP/out" ||
@@ -161,6 +165,11 @@ diff -r --no-dereference "$T" "$TMP/back/tree" >/dev/null ||
 cmp -s "$TMP/st1" "$TMP/st2" ||
     fail "get: modes, owners, times or links differ: $(diff "$TMP/st1" "$TMP/st2" | head -4)"
 
+[ "$(stat -c %i "$TMP/back/tree/dir/sub/f7.c")" = \
+    "$(stat -c %i "$TMP/back/tree/hard7b")" ] &&
+    [ "$(stat -c %h "$TMP/back/tree/dir/hard7")" = 3 ] ||
+    fail "get: hard links not kept"
+
 # The host kernel's view.
 if [ "$(id -u)" = 0 ] && mkdir "$TMP/mnt" &&
     mount -o loop,ro "$IMG" "$TMP/mnt" 2>/dev/null; then
@@ -198,7 +207,7 @@ fsck "mkdir, touch, ln, mv, chmod, chown"
 check "rm -r" "$FSU" "$IMG" rm -r /tree/dir /new/sl
 check "rm -f missing" "$FSU" "$IMG" rm -f /nothing
 check "ls after rm" "$FSU" "$IMG" ls /tree
-[ "$(tr '\n' ' ' <"$TMP/out")" = "big.bin empty dir hello.txt link " ] ||
+[ "$(tr '\n' ' ' <"$TMP/out")" = "big.bin empty dir hard7b hello.txt link " ] ||
     fail "after rm: $(tr '\n' ' ' <"$TMP/out")"
 fsck "rm -r"
 
