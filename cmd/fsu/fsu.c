@@ -51,6 +51,12 @@ static const char *progname = "fsu";
 static int status;		/* exit status: 1 once anything failed */
 static char *copybuf;
 
+/* Progress of put and get, shown on standard error when a terminal. */
+static bool progress_on;	/* stderr is a terminal */
+static bool progress_shown;	/* a progress line is on the screen */
+static unsigned long long progress_bytes, progress_files;
+static double progress_last;
+
 /* The Linux getdents64 record. */
 struct fsu_dirent {
 	uint64_t	d_ino;
@@ -65,6 +71,10 @@ warnmsg(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (progress_shown) {
+		fputc('\n', stderr);
+		progress_shown = false;
+	}
 	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -476,6 +486,40 @@ cmd_cat(int argc, char **argv)
 
 /* ---- put and get ---- */
 
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Count a copied file or bytes; redraw the line at most 4 times a second. */
+static void
+progress(unsigned long long bytes, bool file)
+{
+	double t;
+
+	progress_bytes += bytes;
+	progress_files += file;
+	if (!progress_on || (t = now_s()) - progress_last < 0.25)
+		return;
+	progress_last = t;
+	fprintf(stderr, "\r%s: %llu files, %.1f MiB", progname, progress_files,
+	    progress_bytes / 1048576.0);
+	progress_shown = true;
+}
+
+static void
+progress_end(void)
+{
+	if (progress_shown)
+		fprintf(stderr, "\r%s: %llu files, %.1f MiB, done\n", progname,
+		    progress_files, progress_bytes / 1048576.0);
+	progress_shown = false;
+}
+
 /*
  * The files with more than one link copied so far, so that put and get
  * make a hard link for the second name of a file instead of a copy.
@@ -626,6 +670,7 @@ put_one(const char *host, const char *k, const char *disp)
 				if (w <= 0)
 					break;
 			}
+			progress(done, false);
 			if (done < n) {
 				warnmsg("error writing '%s': %s", disp,
 				    strerror(errno));
@@ -647,6 +692,7 @@ put_one(const char *host, const char *k, const char *disp)
 		}
 	}
 	put_attrs(disp, k, &st);
+	progress(0, true);
 }
 
 static void
@@ -678,6 +724,7 @@ cmd_put(int argc, char **argv)
 		free(d);
 	}
 out:
+	progress_end();
 	links_free();
 	free(kdir);
 }
@@ -763,6 +810,7 @@ get_one(const char *k, const char *host, const char *disp)
 				if (w <= 0)
 					break;
 			}
+			progress(done, false);
 			if (done < n) {
 				warnmsg("error writing '%s': %s", host,
 				    strerror(errno));
@@ -794,6 +842,7 @@ get_one(const char *k, const char *host, const char *disp)
 	ts[1] = st.st_mtim;
 	if (utimensat(AT_FDCWD, host, ts, AT_SYMLINK_NOFOLLOW) == -1)
 		warnmsg("setting times of '%s': %s", host, strerror(errno));
+	progress(0, true);
 }
 
 static void
@@ -828,6 +877,7 @@ cmd_get(int argc, char **argv)
 		free(k);
 		free(h);
 	}
+	progress_end();
 	links_free();
 }
 
@@ -1446,6 +1496,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	copybuf = xmalloc(COPYBUF);
+	progress_on = isatty(STDERR_FILENO);
 	if ((error = rump_init()) != 0) {
 		fprintf(stderr, "%s: cannot boot the kernel: %s\n", progname,
 		    strerror(error));
