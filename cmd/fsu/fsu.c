@@ -389,6 +389,21 @@ ls_dir(const struct lsopt *o, const char *disp, const char *kpath,
 	freenames(names, m);
 }
 
+/*
+ * Is the operand k (lstat st) listed as a directory?  Like ls, a
+ * symbolic link to a directory is, without -l.
+ */
+static bool
+ls_isdir(const struct lsopt *o, const char *k, const struct stat *st)
+{
+	struct stat t;
+
+	if (S_ISDIR(st->st_mode))
+		return true;
+	return !o->l && S_ISLNK(st->st_mode) && rump_sys_stat(k, &t) == 0 &&
+	    S_ISDIR(t.st_mode);
+}
+
 static void
 cmd_ls(int argc, char **argv)
 {
@@ -428,7 +443,7 @@ cmd_ls(int argc, char **argv)
 			free(k);
 			continue;
 		}
-		if (!S_ISDIR(st.st_mode)) {
+		if (!ls_isdir(&o, k, &st)) {
 			files[nf] = argv[i];
 			fk[nf] = k;
 			fst[nf++] = st;
@@ -444,7 +459,7 @@ cmd_ls(int argc, char **argv)
 	for (i = 0; i < (size_t)argc; i++) {
 		char *k = ipath(argv[i]);
 
-		if (rump_sys_lstat(k, &st) == 0 && S_ISDIR(st.st_mode))
+		if (rump_sys_lstat(k, &st) == 0 && ls_isdir(&o, k, &st))
 			ls_dir(&o, argv[i], k, header, &first);
 		free(k);
 	}
@@ -609,7 +624,8 @@ put_one(const char *host, const char *k, const char *disp)
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		if (rump_sys_mkdir(k, 0700) == -1 && errno != EEXIST) {
+		if (rump_sys_mkdir(k, 0700) == -1 && (errno != EEXIST ||
+		    rump_sys_stat(k, &kst) == -1 || !S_ISDIR(kst.st_mode))) {
 			warnmsg("cannot create directory '%s': %s", disp,
 			    strerror(errno));
 			return;
@@ -754,7 +770,8 @@ get_one(const char *k, const char *host, const char *disp)
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		if (mkdir(host, 0700) == -1 && errno != EEXIST) {
+		if (mkdir(host, 0700) == -1 && (errno != EEXIST ||
+		    stat(host, &hst) == -1 || !S_ISDIR(hst.st_mode))) {
 			warnmsg("cannot create directory '%s': %s", host,
 			    strerror(errno));
 			return;

@@ -132,6 +132,21 @@ grep -q '^total [0-9]' "$TMP/out" || fail "ls -l: no total"
 check "ls -R" "$FSU" "$IMG" ls -R /tree/dir
 [ "$(grep -c '^/tree/dir.*:$' "$TMP/out")" = 3 ] ||
     fail "ls -R: $(grep ':$' "$TMP/out")"
+ln -s tree/dir/sub "$TMP/sublink"
+check "put a link to a dir" "$FSU" "$IMG" put "$TMP/sublink" /
+check "ls a link to a dir" "$FSU" "$IMG" ls /sublink /tree/hello.txt
+[ "$(tr '\n' ' ' <"$TMP/out")" = \
+    "/tree/hello.txt  /sublink: $(LC_ALL=C ls "$T/dir/sub" | tr '\n' ' ')" ] ||
+    fail "ls a link to a dir: $(tr '\n' ' ' <"$TMP/out")"
+check "ls -l a link to a dir" "$FSU" "$IMG" ls -l /sublink
+grep -q ' /sublink -> tree/dir/sub$' "$TMP/out" ||
+    fail "ls -l a link to a dir: $(cat "$TMP/out")"
+check "rm a link to a dir" "$FSU" "$IMG" rm /sublink
+mkdir "$TMP/hello.txt"
+err "put a dir onto a file" \
+    "fsu: cannot create directory '/tree/hello.txt': File exists" \
+    "$FSU" "$IMG" put "$TMP/hello.txt" /tree
+rmdir "$TMP/hello.txt"
 check "cat" "$FSU" "$IMG" cat /tree/hello.txt tree/link
 [ "$(cat "$TMP/out")" = "$(printf 'hello, image\nhello, image')" ] ||
     fail "cat: $(cat "$TMP/out")"
