@@ -430,6 +430,8 @@ cmd_ls(int argc, char **argv)
 		argv = dot;
 	}
 	header = argc > 1 || o.R;
+	/* Operands in name order, like ls (argv[] may be reordered). */
+	qsort(argv, argc, sizeof(*argv), namecmp);
 	files = xmalloc(argc * sizeof(*files));
 	fk = xmalloc(argc * sizeof(*fk));
 	fst = xmalloc(argc * sizeof(*fst));

@@ -198,6 +198,12 @@ if [ "$(id -u)" = 0 ] && mkdir "$TMP/mnt" &&
 	    fail "loop mount: the tree differs: $(diff "$TMP/st1" "$TMP/st3" | head -4)"
 	diff -r --no-dereference "$T" "$TMP/mnt/tree" >/dev/null ||
 	    fail "loop mount: contents differ"
+	# fsu ls prints what coreutils' ls prints (numeric owners).
+	(cd "$TMP/mnt" && LC_ALL=C ls -lnaR tree tree/link tree/big.bin) \
+	    >"$TMP/ls1" 2>&1
+	"$FSU" "$IMG" ls -laR tree tree/link tree/big.bin >"$TMP/ls2" 2>&1
+	cmp -s "$TMP/ls1" "$TMP/ls2" ||
+	    fail "ls -laR differs from coreutils': $(diff "$TMP/ls1" "$TMP/ls2" | head -4)"
 	umount "$TMP/mnt" && MNTED=
 fi
 
