@@ -1297,7 +1297,8 @@ du_tree(const char *k, const char *disp, bool sum, bool top)
 		warnmsg("cannot access '%s': %s", disp, strerror(errno));
 		return 0;
 	}
-	t = st.st_blocks / 2;
+	/* A file with several links counts once, like du. */
+	t = link_seen(&st, k) == NULL ? st.st_blocks / 2 : 0;
 	if (S_ISDIR(st.st_mode)) {
 		if ((error = readdir_image(k, false, &names, &n)) != 0) {
 			warnmsg("cannot read directory '%s': %s", disp,
@@ -1344,6 +1345,7 @@ cmd_du(int argc, char **argv)
 		du_tree(k, argv[i], s, true);
 		free(k);
 	}
+	links_free();
 }
 
 static void
