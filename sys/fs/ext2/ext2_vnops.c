@@ -578,6 +578,35 @@ ext2_set_dotdot(struct ext2inode *ip, uint32_t newparent)
 	return ext2_dir_set_ino(ip, &lr, newparent, EXT2_FT_DIR);
 }
 
+
+/* Directory ip moved from parent from to parent to: its ".." and the
+ * parents' link counts follow. */
+static int
+ext2_dir_moved(struct ext2inode *ip, struct ext2inode *from,
+    struct ext2inode *to)
+{
+	int error;
+
+	if ((error = ext2_set_dotdot(ip, to->i_ino)) != 0)
+		return error;
+	ext2_dir_dec_links(from);
+	ext2_dir_inc_links(to);
+	return 0;
+}
+
+/* The end of a rename: both directories changed. */
+static void
+ext2_rename_touch_dirs(struct ext2inode *fdp, struct ext2inode *tdp)
+{
+
+	ext2_itimes(fdp, false, true, true);
+	ext2_inode_dirty(fdp);
+	if (tdp != fdp) {
+		ext2_itimes(tdp, false, true, true);
+		ext2_inode_dirty(tdp);
+	}
+}
+
 static int
 ext2_exchange(struct ext2inode *fdp, struct ext2_lookup_result *flr,
     struct ext2inode *fp, struct ext2inode *tdp,
@@ -600,27 +629,16 @@ ext2_exchange(struct ext2inode *fdp, struct ext2_lookup_result *flr,
 	    ext2_vtype_to_ft(ft))) != 0)
 		return error;
 	if (fdp != tdp) {
-		if (fisdir) {
-			(void)ext2_set_dotdot(fp, tdp->i_ino);
-			ext2_dir_dec_links(fdp);
-			ext2_dir_inc_links(tdp);
-		}
-		if (tisdir) {
-			(void)ext2_set_dotdot(tp, fdp->i_ino);
-			ext2_dir_dec_links(tdp);
-			ext2_dir_inc_links(fdp);
-		}
+		if (fisdir)
+			(void)ext2_dir_moved(fp, fdp, tdp);
+		if (tisdir)
+			(void)ext2_dir_moved(tp, tdp, fdp);
 	}
 	ext2_itimes(fp, false, false, true);
 	ext2_inode_dirty(fp);
 	ext2_itimes(tp, false, false, true);
 	ext2_inode_dirty(tp);
-	ext2_itimes(fdp, false, true, true);
-	ext2_inode_dirty(fdp);
-	if (tdp != fdp) {
-		ext2_itimes(tdp, false, true, true);
-		ext2_inode_dirty(tdp);
-	}
+	ext2_rename_touch_dirs(fdp, tdp);
 	return 0;
 }
 
@@ -697,20 +715,12 @@ ext2_rename(struct vnode *fdvp, struct vnode *fvp,
 		ext2_itimes(tp, false, false, true);
 		ext2_inode_dirty(tp);
 	}
-	if (fisdir && fdp != tdp) {
-		if ((error = ext2_set_dotdot(fp, tdp->i_ino)) != 0)
-			return error;
-		ext2_dir_dec_links(fdp);
-		ext2_dir_inc_links(tdp);
-	}
+	if (fisdir && fdp != tdp &&
+	    (error = ext2_dir_moved(fp, fdp, tdp)) != 0)
+		return error;
 	ext2_itimes(fp, false, false, true);
 	ext2_inode_dirty(fp);
-	ext2_itimes(fdp, false, true, true);
-	ext2_inode_dirty(fdp);
-	if (tdp != fdp) {
-		ext2_itimes(tdp, false, true, true);
-		ext2_inode_dirty(tdp);
-	}
+	ext2_rename_touch_dirs(fdp, tdp);
 	return 0;
 }
 
