@@ -11,7 +11,11 @@
  * tmpfs on a directory of /dev/shm and chroots into it: the same absolute
  * paths then name the same things on both sides, and the host kernel
  * proves that what the suite expects is what Linux does.  The host
- * variant must run as root.
+ * variant must run as root.  With VT_HOSTDIR_DIR=DIR in the environment
+ * it makes no tmpfs: each test chroots into a fresh directory of its own
+ * made under DIR (DIR/vt.XXXXXX, left behind), so that the same cases run
+ * on another file system, e.g. a FUSE mount (tests/fuse); expectations
+ * that only hold on tmpfs then fail and the caller must expect that.
  *
  * Tests are declared with VTEST(tcase, name) { body }: the body runs
  * between a boot and a halt, and the test registers itself, so that no
@@ -274,19 +278,31 @@ static int vt_oldroot = -1;
 static void
 vt_boot(void)
 {
+	const char *dir = getenv("VT_HOSTDIR_DIR");
+	char root[PATH_MAX] = VT_HOSTDIR;
 
 	ck_assert_msg(geteuid() == 0, "the host variant must run as root");
-	if (mkdir(VT_HOSTDIR, 0755) == -1 && errno != EEXIST)
+	if (dir != NULL) {
+		/* A fresh directory of this test's own on dir's file system. */
+		ck_assert_msg((size_t)snprintf(root, sizeof(root),
+		    "%s/vt.XXXXXX", dir) < sizeof(root), "%s: too long", dir);
+		ck_assert_msg(mkdtemp(root) != NULL, "mkdtemp %s: %s", root,
+		    strerror(errno));
+		ck_assert_msg(chmod(root, 0755) == 0, "chmod %s: %s", root,
+		    strerror(errno));
+	} else if (mkdir(VT_HOSTDIR, 0755) == -1 && errno != EEXIST)
 		ck_abort_msg("mkdir %s: %s", VT_HOSTDIR, strerror(errno));
 	ck_assert_msg(unshare(CLONE_NEWNS) == 0, "unshare: %s",
 	    strerror(errno));
 	ck_assert_msg(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0,
 	    "mount private: %s", strerror(errno));
-	ck_assert_msg(mount("tmpfs", VT_HOSTDIR, "tmpfs", 0, "mode=755") == 0,
-	    "mount tmpfs: %s", strerror(errno));
+	if (dir == NULL)
+		ck_assert_msg(mount("tmpfs", VT_HOSTDIR, "tmpfs", 0,
+		    "mode=755") == 0, "mount tmpfs: %s", strerror(errno));
 	vt_oldroot = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ck_assert_msg(vt_oldroot >= 0, "open /: %s", strerror(errno));
-	ck_assert_msg(chroot(VT_HOSTDIR) == 0, "chroot: %s", strerror(errno));
+	ck_assert_msg(chroot(root) == 0, "chroot %s: %s", root,
+	    strerror(errno));
 	ck_assert_int_eq(chdir("/"), 0);
 	ck_assert_int_eq(mkdir("/dev", 0755), 0);
 	ck_assert_int_eq(setgroups(0, NULL), 0);
