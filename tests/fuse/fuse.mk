@@ -1,0 +1,7 @@
+# Tests of rumpfuse (cmd/rumpfuse), run by make test (mk/test.mk runs
+# tests/fuse/rumpfuse_test.sh, the basic one):
+#
+# rumpfuse_posix_test.sh: the POSIX suites of tests/vfs, in their host
+# variants (t_*_host), run through an ext4 image served by rumpfuse; the
+# cases known to fail through FUSE are listed in it with their reasons.
+TEST_SCRIPTS += tests/fuse/rumpfuse_posix_test.sh
