@@ -29,9 +29,12 @@ prog=${RUMPFUSE:-$top/build/bin/rumpfuse}
 case $prog in /*) ;; *) prog=$top/$prog ;; esac
 suites="t_vfs t_rename t_perm t_attr"
 
-# Cases expected to fail through the mount: "suite:case reason".
+# Cases expected to fail through the mount: "suite:case reason".  A
+# reason that starts with "maybe:" names a case that may pass or fail
+# (it depends on FUSE's caches); no note when it passes.
 known() {
 	cat <<'EOF'
+t_vfs:create_in_removed_directory_fails_ENOENT maybe: libfuse high-level API: ESTALE, not ENOENT, for a removed directory once the host asks (it passes with the default attr_timeout, fails with attr_timeout=0)
 t_vfs:lseek_on_tmpfs_directory_allows_only_set_and_cur tmpfs only: ext4 (the host's too) allows SEEK_END on a directory
 t_attr:statfs_reports_tmpfs tmpfs only: f_type is FUSE's (0x65735546), not TMPFS_MAGIC
 t_attr:getcwd_of_removed_directory_fails_ENOENT libfuse high-level API: a node whose name was removed has no path, calls on it give ESTALE, not ENOENT
@@ -145,7 +148,8 @@ for s in $suites; do
 		grep -F ":$name:" "$tmp/$s.failed" | sed 's/^/    /'
 		bad=1
 	done <"$tmp/$s.names"
-	grep "^$s:" "$tmp/known" | while read -r sc why; do
+	grep "^$s:" "$tmp/known" | grep -v '^[^ ]* maybe:' |
+	    while read -r sc why; do
 		grep -qx "${sc#*:}" "$tmp/$s.names" ||
 		    echo "note: $sc passes now (listed as failing: $why)"
 	done
