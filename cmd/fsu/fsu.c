@@ -42,12 +42,15 @@
 #include <rump/rump_syscalls.h>
 #include <rump/rumpvfs.h>
 
-#define MNT		"/mnt"
+#include "fsu.h"
+
+static void unmount_image(void);
 #define DEV		"/dev/xbd0"
 #define COPYBUF		(1024 * 1024)
 #define EFTYPE_NONE	(-1)	/* probe_image: not an ext2 image */
 
 static const char *progname = "fsu";
+static const char *mounted_image;	/* the image, while mounted */
 static int status;		/* exit status: 1 once anything failed */
 static char *copybuf;
 
@@ -66,7 +69,15 @@ struct fsu_dirent {
 	char		d_name[];
 };
 
-static void __attribute__((format(printf, 1, 2)))
+/* The exit status is 1: a failure that -f keeps quiet about. */
+void
+failed(void)
+{
+	status = 1;
+}
+
+/* A message on standard error, "fsu: " first; the exit status is 1. */
+void
 warnmsg(const char *fmt, ...)
 {
 	va_list ap;
@@ -83,7 +94,7 @@ warnmsg(const char *fmt, ...)
 	status = 1;
 }
 
-static void
+void
 usage(void)
 {
 	fprintf(stderr,
@@ -91,18 +102,21 @@ usage(void)
 	    "  -o OFFSET   the file system starts OFFSET bytes into IMAGE\n"
 	    "              (a partition; suffixes k, M, G, or s for sectors)\n"
 	    "commands:\n"
-	    "  ls [-l] [-a] [-R] [PATH...]     cat PATH...\n"
-	    "  put HOSTPATH... IMAGEDIR        get IMAGEPATH... HOSTDIR\n"
-	    "  mkdir [-p] DIR...               rm [-r] [-f] PATH...\n"
-	    "  mv SRC DST                      ln [-s] TARGET LINKNAME\n"
-	    "  chmod OCTALMODE PATH...         chown UID[:GID] PATH...\n"
-	    "  stat PATH...                    touch PATH...\n"
-	    "  df                              du [-s] [PATH...]\n"
+	    "  ls [-ladnR1] [PATH...]           cat PATH...\n"
+	    "  put HOSTPATH... IMAGEDIR         get IMAGEPATH... HOSTDIR\n"
+	    "  mkdir [-p] DIR...                rm [-r] [-f] PATH...\n"
+	    "  mv SRC... DST                    ln [-s] [-f] TARGET... LINK\n"
+	    "  chmod [-R] [-f] MODE PATH...     stat PATH...\n"
+	    "  chown [-R] [-h] [-f] OWNER[:GROUP] PATH...\n"
+	    "  chgrp [-R] [-h] [-f] GROUP PATH...\n"
+	    "  touch [-acmh] [-d DATE | -t STAMP | -r PATH] PATH...\n"
+	    "  df                               du [-s] [PATH...]\n"
 	    "  find [PATH] [-name GLOB] [-type f|d|l]\n");
+	unmount_image();
 	exit(2);
 }
 
-static void *
+void *
 xmalloc(size_t n)
 {
 	void *p;
@@ -115,7 +129,7 @@ xmalloc(size_t n)
 }
 
 /* The kernel's path for an image path (the caller frees it). */
-static char *
+char *
 ipath(const char *p)
 {
 	size_t n = strlen(p) + sizeof(MNT) + 2;
@@ -125,7 +139,7 @@ ipath(const char *p)
 	return s;
 }
 
-static char *
+char *
 pjoin(const char *a, const char *b)
 {
 	size_t la = strlen(a), n = la + strlen(b) + 2;
@@ -171,7 +185,7 @@ namecmp(const void *a, const void *b)
  * The names in the image directory kpath, sorted, "." and ".." only when
  * all; 0 or an errno value.
  */
-static int
+int
 readdir_image(const char *kpath, bool all, char ***namesp, size_t *np)
 {
 	char buf[8192], **names = NULL;
@@ -219,7 +233,7 @@ readdir_image(const char *kpath, bool all, char ***namesp, size_t *np)
 	return 0;
 }
 
-static void
+void
 freenames(char **names, size_t n)
 {
 	while (n > 0)
@@ -230,10 +244,10 @@ freenames(char **names, size_t n)
 /* ---- ls ---- */
 
 struct lsopt {
-	bool	l, a, R;
+	bool	l, a, R, d;
 };
 
-static void
+void
 modestr(mode_t m, char *s)
 {
 	static const char rwx[] = "rwxrwxrwx";
@@ -398,6 +412,8 @@ ls_isdir(const struct lsopt *o, const char *k, const struct stat *st)
 {
 	struct stat t;
 
+	if (o->d)
+		return false;
 	if (S_ISDIR(st->st_mode))
 		return true;
 	return !o->l && S_ISLNK(st->st_mode) && rump_sys_stat(k, &t) == 0 &&
@@ -407,7 +423,7 @@ ls_isdir(const struct lsopt *o, const char *k, const struct stat *st)
 static void
 cmd_ls(int argc, char **argv)
 {
-	struct lsopt o = { false, false, false };
+	struct lsopt o = { false, false, false, false };
 	char *dot[] = { ".", NULL }, **files, **fk;
 	struct stat *fst, st;
 	size_t nf = 0, i;
@@ -415,9 +431,11 @@ cmd_ls(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt(argc, argv, "+laR")) != -1) {
+	while ((c = getopt(argc, argv, "+laRdn1")) != -1) {
 		switch (c) {
-		case 'l': o.l = true; break;
+		case 'l': case 'n': o.l = true; break;
+		case 'd': o.d = true; break;
+		case '1': break;
 		case 'a': o.a = true; break;
 		case 'R': o.R = true; break;
 		default: usage();
@@ -1050,140 +1068,117 @@ into_dir(const char *dst, const char *src)
 	return strdup(dst);
 }
 
+/*
+ * The destination of operand src when the last operand is dst (kernel
+ * path kd): inside it when it is a directory, which it must be when
+ * there are several sources (caller frees; NULL after a message).
+ */
+static char *
+target_of(const char *src, const char *dst, const char *kd, bool many)
+{
+	struct stat st;
+
+	if (many && (rump_sys_stat(kd, &st) == -1 || !S_ISDIR(st.st_mode))) {
+		warnmsg("target '%s' is not a directory", dst);
+		return NULL;
+	}
+	return into_dir(kd, src);
+}
+
+/* mv SRC... DST: rename, into DST when it is a directory. */
 static void
 cmd_mv(int argc, char **argv)
 {
 	struct stat st;
 	char *ks, *kd, *t;
+	int i;
 
-	if (argc != 3)
+	if (argc < 3)
 		usage();
-	ks = ipath(argv[1]);
-	kd = ipath(argv[2]);
-	if (rump_sys_lstat(ks, &st) == -1) {
-		warnmsg("cannot stat '%s': %s", argv[1], strerror(errno));
-		goto out;
+	kd = ipath(argv[argc - 1]);
+	for (i = 1; i < argc - 1; i++) {
+		ks = ipath(argv[i]);
+		if (rump_sys_lstat(ks, &st) == -1)
+			warnmsg("cannot stat '%s': %s", argv[i],
+			    strerror(errno));
+		else if ((t = target_of(argv[i], argv[argc - 1], kd,
+		    argc > 3)) != NULL) {
+			if (rump_sys_rename(ks, t) == -1)
+				warnmsg("cannot move '%s' to '%s': %s",
+				    argv[i], argv[argc - 1], strerror(errno));
+			free(t);
+		}
+		free(ks);
 	}
-	t = into_dir(kd, argv[1]);
-	if (rump_sys_rename(ks, t) == -1)
-		warnmsg("cannot move '%s' to '%s': %s", argv[1], argv[2],
-		    strerror(errno));
-	free(t);
-out:
-	free(ks);
 	free(kd);
 }
 
+/* One link at kernel path t (shown as disp) to target. */
+static void
+ln_one(const char *target, const char *t, const char *disp, bool s, bool f)
+{
+	char *ks;
+	int r;
+
+	if (f)
+		rump_sys_unlink(t);
+	if (s) {
+		if (rump_sys_symlink(target, t) == -1)
+			warnmsg("failed to create symbolic link '%s': %s",
+			    disp, strerror(errno));
+		return;
+	}
+	ks = ipath(target);
+	r = rump_sys_link(ks, t);
+	free(ks);
+	if (r == -1)
+		warnmsg("failed to create hard link '%s' => '%s': %s", disp,
+		    target, strerror(errno));
+}
+
+/*
+ * ln [-s] [-f] TARGET [LINK]; ln [-s] [-f] TARGET... DIR.  A symbolic
+ * link's TARGET is stored as given; a hard link's is a path in the image.
+ */
 static void
 cmd_ln(int argc, char **argv)
 {
-	bool s = false;
-	char *kd, *t, *ks;
-	int c;
+	bool s = false, f = false, isdir;
+	const char *dst;
+	struct stat st;
+	char *kd, *t, *disp, *b;
+	int c, i, n;
 
 	optind = 1;
-	while ((c = getopt(argc, argv, "+s")) != -1) {
-		if (c != 's')
-			usage();
-		s = true;
+	while ((c = getopt(argc, argv, "+sf")) != -1) {
+		switch (c) {
+		case 's': s = true; break;
+		case 'f': f = true; break;
+		default: usage();
+		}
 	}
-	if (argc - optind != 2)
+	if ((n = argc - optind) < 1)
 		usage();
-	kd = ipath(argv[optind + 1]);
-	t = into_dir(kd, argv[optind]);
-	if (s) {
-		if (rump_sys_symlink(argv[optind], t) == -1)
-			warnmsg("failed to create symbolic link '%s': %s",
-			    argv[optind + 1], strerror(errno));
-	} else {
-		ks = ipath(argv[optind]);
-		if (rump_sys_link(ks, t) == -1)
-			warnmsg("failed to create hard link '%s' => '%s': %s",
-			    argv[optind + 1], argv[optind], strerror(errno));
-		free(ks);
+	dst = n == 1 ? "/" : argv[argc - 1];
+	kd = ipath(dst);
+	isdir = rump_sys_stat(kd, &st) == 0 && S_ISDIR(st.st_mode);
+	if (n > 2 && !isdir)
+		warnmsg("target '%s' is not a directory", dst);
+	else for (i = optind; i < optind + (n == 1 ? 1 : n - 1); i++) {
+		if (isdir) {
+			b = basedup(argv[i]);
+			t = pjoin(kd, b);
+			disp = pjoin(dst, b);
+			free(b);
+		} else {
+			t = strdup(kd);
+			disp = strdup(dst);
+		}
+		ln_one(argv[i], t, disp, s, f);
+		free(disp);
+		free(t);
 	}
-	free(t);
 	free(kd);
-}
-
-/* ---- chmod, chown, touch ---- */
-
-static void
-cmd_chmod(int argc, char **argv)
-{
-	unsigned long mode;
-	char *end;
-	int i;
-
-	if (argc < 3)
-		usage();
-	mode = strtoul(argv[1], &end, 8);
-	if (*argv[1] == '\0' || *end != '\0' || mode > 07777) {
-		warnmsg("invalid mode: '%s' (octal modes only)", argv[1]);
-		return;
-	}
-	for (i = 2; i < argc; i++) {
-		char *k = ipath(argv[i]);
-
-		if (rump_sys_chmod(k, mode) == -1)
-			warnmsg("%s '%s': %s", errno == ENOENT ?
-			    "cannot access" : "changing permissions of",
-			    argv[i], strerror(errno));
-		free(k);
-	}
-}
-
-static void
-cmd_chown(int argc, char **argv)
-{
-	unsigned long uid, gid = (unsigned long)-1;
-	char *end;
-	int i;
-
-	if (argc < 3)
-		usage();
-	uid = strtoul(argv[1], &end, 10);
-	if (end == argv[1] || (*end != '\0' && *end != ':'))
-		goto bad;
-	if (*end == ':') {
-		char *g = end + 1;
-
-		gid = strtoul(g, &end, 10);
-		if (end == g || *end != '\0')
-			goto bad;
-	}
-	for (i = 2; i < argc; i++) {
-		char *k = ipath(argv[i]);
-
-		if (rump_sys_chown(k, uid, gid) == -1)
-			warnmsg("%s '%s': %s", errno == ENOENT ?
-			    "cannot access" : "changing ownership of",
-			    argv[i], strerror(errno));
-		free(k);
-	}
-	return;
-bad:
-	warnmsg("invalid user: '%s' (numeric UID[:GID] only)", argv[1]);
-}
-
-static void
-cmd_touch(int argc, char **argv)
-{
-	int i, fd;
-
-	if (argc < 2)
-		usage();
-	for (i = 1; i < argc; i++) {
-		char *k = ipath(argv[i]);
-
-		if ((fd = rump_sys_open(k, O_WRONLY | O_CREAT | O_NONBLOCK,
-		    0666)) >= 0)
-			rump_sys_close(fd);
-		if (rump_sys_utimensat(AT_FDCWD, k, NULL, 0) == -1)
-			warnmsg("cannot touch '%s': %s", argv[i],
-			    strerror(errno));
-		free(k);
-	}
 }
 
 /* ---- stat, df, du, find ---- */
@@ -1260,7 +1255,7 @@ cmd_stat(int argc, char **argv)
 }
 
 static void
-cmd_df(int argc, char **argv, const char *image)
+cmd_df(int argc, char **argv)
 {
 	struct statfs sf;
 	unsigned long long total, used, avail, pct;
@@ -1280,7 +1275,7 @@ cmd_df(int argc, char **argv, const char *image)
 	pct = used + avail == 0 ? 0 : (used * 100 + used + avail - 1) /
 	    (used + avail);
 	printf("Filesystem     1K-blocks  Used Available Use%% Mounted on\n");
-	printf("%s %llu %llu %llu %llu%% /\n", image, total, used, avail, pct);
+	printf("%s %llu %llu %llu %llu%% /\n", mounted_image, total, used, avail, pct);
 }
 
 /* Returns the 1 KiB blocks under k; prints directories unless sum. */
@@ -1417,15 +1412,39 @@ cmd_find(int argc, char **argv)
 struct command {
 	const char	*name;
 	bool		ro;	/* mount read-only */
+	void		(*fn)(int, char **);
 };
 
 static const struct command commands[] = {
-	{ "ls", true }, { "cat", true }, { "put", false }, { "get", true },
-	{ "mkdir", false }, { "rm", false }, { "mv", false },
-	{ "ln", false }, { "chmod", false }, { "chown", false },
-	{ "stat", true }, { "touch", false }, { "df", true }, { "du", true },
-	{ "find", true },
+	{ "ls", true, cmd_ls }, { "cat", true, cmd_cat },
+	{ "put", false, cmd_put }, { "get", true, cmd_get },
+	{ "mkdir", false, cmd_mkdir }, { "rm", false, cmd_rm },
+	{ "mv", false, cmd_mv }, { "ln", false, cmd_ln },
+	{ "chmod", false, cmd_chmod }, { "chown", false, cmd_chown },
+	{ "chgrp", false, cmd_chgrp }, { "stat", true, cmd_stat },
+	{ "touch", false, cmd_touch }, { "df", true, cmd_df },
+	{ "du", true, cmd_du }, { "find", true, cmd_find },
 };
+
+/*
+ * Unmount the image (so that it is clean for e2fsck) and let it go; on
+ * every way out once it is mounted, usage errors too.
+ */
+static void
+unmount_image(void)
+{
+	int error;
+
+	if (mounted_image == NULL)
+		return;
+	if (rump_sys_umount2(MNT, 0) == -1)
+		warnmsg("cannot unmount '%s': %s", mounted_image,
+		    strerror(errno));
+	else if ((error = rump_pub_etfs_remove(DEV)) != 0)
+		warnmsg("cannot close '%s': %s", mounted_image,
+		    strerror(error));
+	mounted_image = NULL;
+}
 
 /* A byte offset: digits with an optional k, M, G or s (512) suffix. */
 static int
@@ -1482,6 +1501,7 @@ main(int argc, char **argv)
 	const char *image;
 	uint64_t offset = 0;
 	bool hostro;
+	mode_t um;
 	size_t i;
 	int c, error;
 
@@ -1536,44 +1556,15 @@ main(int argc, char **argv)
 		    strerror(errno));
 		return 1;
 	}
-	rump_sys_umask(022);
+	mounted_image = image;
+	/* The user's umask, as for coreutils' mkdir, touch and chmod. */
+	um = umask(0);
+	umask(um);
+	rump_sys_umask(um);
 	argc -= 2;
 	argv += 2;
-	if (strcmp(cmd->name, "ls") == 0)
-		cmd_ls(argc, argv);
-	else if (strcmp(cmd->name, "cat") == 0)
-		cmd_cat(argc, argv);
-	else if (strcmp(cmd->name, "put") == 0)
-		cmd_put(argc, argv);
-	else if (strcmp(cmd->name, "get") == 0)
-		cmd_get(argc, argv);
-	else if (strcmp(cmd->name, "mkdir") == 0)
-		cmd_mkdir(argc, argv);
-	else if (strcmp(cmd->name, "rm") == 0)
-		cmd_rm(argc, argv);
-	else if (strcmp(cmd->name, "mv") == 0)
-		cmd_mv(argc, argv);
-	else if (strcmp(cmd->name, "ln") == 0)
-		cmd_ln(argc, argv);
-	else if (strcmp(cmd->name, "chmod") == 0)
-		cmd_chmod(argc, argv);
-	else if (strcmp(cmd->name, "chown") == 0)
-		cmd_chown(argc, argv);
-	else if (strcmp(cmd->name, "stat") == 0)
-		cmd_stat(argc, argv);
-	else if (strcmp(cmd->name, "touch") == 0)
-		cmd_touch(argc, argv);
-	else if (strcmp(cmd->name, "df") == 0)
-		cmd_df(argc, argv, image);
-	else if (strcmp(cmd->name, "du") == 0)
-		cmd_du(argc, argv);
-	else
-		cmd_find(argc, argv);
-	if (rump_sys_umount2(MNT, 0) == -1) {
-		warnmsg("cannot unmount '%s': %s", image, strerror(errno));
-	} else if ((error = rump_pub_etfs_remove(DEV)) != 0) {
-		warnmsg("cannot close '%s': %s", image, strerror(error));
-	}
+	cmd->fn(argc, argv);
+	unmount_image();
 	free(copybuf);
 	rump_sys_reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
 	    LINUX_REBOOT_CMD_HALT, NULL);
