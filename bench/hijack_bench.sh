@@ -1,0 +1,128 @@
+#!/bin/sh
+# hijack_bench.sh LIB WORKDIR: the hijack benchmark of make bench.
+#
+# Untar the benchmark tree (about 9,000 files and 120 MB) into a fresh
+# 1 GiB ext2 image (mke2fs -t ext2) with the host's own tar, through the
+# hijack LIB in-process (RUMPHIJACK=path=/rump,image=IMG LD_PRELOAD=LIB
+# tar -xf TARBALL -C /rump/: the kernel's boot, the mount, the extraction
+# and the write-back at exit) and through the host kernel on a loop mount
+# (mount, tar -xf, umount), alternately, in the same run; prints the
+# medians and the ratio (ours / host: below 1.0 is faster than the host).
+# The tarball is the ext2 benchmark's (bench/bench_tree.sh, kept in
+# WORKDIR as ext2_tree.tar).  After every run of ours e2fsck -fn checks
+# the image; after the first, the host kernel must read back the same
+# tree from both images: names, types, modes, owners, sizes (not of
+# directories), times, symlink targets.
+#
+# Needs root (the loop mount) and LIB; skipped otherwise.
+# BENCH_HIJACK_RUNS=n runs of each side (default 3),
+# BENCH_HIJACK_FSTYPE=ext4 for another type.
+set -eu
+lib=$1
+dir=$2
+runs=${BENCH_HIJACK_RUNS:-3}
+fstype=${BENCH_HIJACK_FSTYPE:-ext2}
+tarball=$dir/ext2_tree.tar
+img=$dir/hijack_bench.img
+mnt=$dir/hijack_bench.mnt
+
+if [ "$(id -u)" != 0 ]; then
+	echo "hijack untar: skipped (needs root for the host's loop mount)"
+	exit 0
+fi
+if [ ! -f "$lib" ]; then
+	echo "hijack untar: skipped (no $lib)"
+	exit 0
+fi
+case $lib in /*) ;; *) lib=$(pwd)/$lib ;; esac
+mkdir -p "$dir" "$mnt"
+cleanup() {
+	if mountpoint -q "$mnt" 2>/dev/null; then
+		umount "$mnt" 2>/dev/null || true
+	fi
+	rm -f "$img" "$dir/hijack_err"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+sh "$(dirname "$0")/bench_tree.sh" "$tarball"
+nfiles=$(tar -tvf "$tarball" | grep -c '^-')
+mb=$(( $(stat -c %s "$tarball") / 1000000 ))
+
+mkimg() {
+	rm -f "$img"
+	truncate -s 1G "$img"
+	mke2fs -F -q -t "$fstype" "$img"
+}
+
+now() {
+	date +%s.%N
+}
+
+# The tree at $mnt: name, type, mode, owner, size (not of directories),
+# time, symlink target.
+listing() {
+	(cd "$mnt" && find . -path ./lost+found -prune -o -printf \
+	    '%p %y %m %U %G %s %T@ %l\n') |
+	    awk '$2 == "d" { $6 = "-" } 1' | sort
+}
+
+ours=""
+host=""
+r=0
+while [ "$r" -lt "$runs" ]; do
+	mkimg
+	t0=$(now)
+	if ! RUMPHIJACK="path=/rump,image=$img" LD_PRELOAD="$lib" \
+	    tar -xf "$tarball" -C /rump/ 2>"$dir/hijack_err"; then
+		echo "hijack untar: tar -xf through the hijack failed:"
+		head -n 10 "$dir/hijack_err"
+		exit 1
+	fi
+	t1=$(now)
+	ours="$ours $(awk "BEGIN { printf \"%.3f\", $t1 - $t0 }")"
+	if ! e2fsck -fn "$img" >/dev/null 2>&1; then
+		echo "hijack untar: e2fsck -fn: problems in our image (run $r):"
+		e2fsck -fn "$img" 2>&1 | head -n 20
+		exit 1
+	fi
+	if [ "$r" -eq 0 ]; then
+		mount -o loop,ro "$img" "$mnt"
+		listing > "$dir/hijack_ours.lst"
+		umount "$mnt"
+	fi
+
+	mkimg
+	t0=$(now)
+	mount -o loop "$img" "$mnt"
+	tar -xf "$tarball" -C "$mnt"
+	umount "$mnt"
+	t1=$(now)
+	host="$host $(awk "BEGIN { printf \"%.3f\", $t1 - $t0 }")"
+	if [ "$r" -eq 0 ]; then
+		mount -o loop,ro "$img" "$mnt"
+		listing > "$dir/hijack_host.lst"
+		umount "$mnt"
+		if ! cmp -s "$dir/hijack_ours.lst" "$dir/hijack_host.lst"; then
+			echo "hijack untar: our tree differs from the host's:"
+			diff "$dir/hijack_host.lst" "$dir/hijack_ours.lst" | head
+			exit 1
+		fi
+	fi
+	r=$((r + 1))
+done
+
+median() {
+	echo "$@" | tr ' ' '\n' | grep . | sort -n | awk \
+	    '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
+	    else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+mo=$(median $ours)
+mh=$(median $host)
+printf 'hijack untar (%s files, %s MB, %s, 1 GiB image), median of %s:\n' \
+    "$nfiles" "$mb" "$fstype" "$runs"
+printf '  ours (tar, LD_PRELOAD, in-process)  %8.3f s   runs:%s\n' "$mo" "$ours"
+printf '  host (tar, loop mount)              %8.3f s   runs:%s\n' "$mh" "$host"
+printf '  ratio ours/host                     %8.2fx   (below 1.0 is faster)\n' \
+    "$(awk "BEGIN { print $mo / $mh }")"
