@@ -585,6 +585,24 @@ readall(int fd, uint8_t *buf, size_t len)
 }
 
 /*
+ * The connection's socket at $RUMP_FDBASE or above when that is set (the
+ * hijack library sets it, to keep the socket out of its program's way).
+ */
+static int
+fd_high(int fd)
+{
+	const char *v = getenv("RUMP_FDBASE");
+	long base = v != NULL ? strtol(v, NULL, 10) : 0;
+	int nfd;
+
+	if (base <= fd || base > 1 << 20 ||
+	    (nfd = fcntl(fd, F_DUPFD_CLOEXEC, (int)base)) == -1)
+		return fd;
+	close(fd);
+	return nfd;
+}
+
+/*
  * Connect to addr and shake hands as kind (with cookie for a fork
  * child).  Only async-signal-safe calls: a fork child runs this.  On
  * success *fdp is the socket and *pidp our pid in the kernel.
@@ -602,6 +620,7 @@ sp_connect(const struct sockaddr_storage *addr, socklen_t alen,
 	fd = socket(addr->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		return errno;
+	fd = fd_high(fd);
 	while (connect(fd, (const struct sockaddr *)addr, alen) == -1) {
 		if (errno != EINTR) {
 			error = errno;

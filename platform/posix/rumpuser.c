@@ -44,6 +44,24 @@ param_copy(const char *value, void *buf, size_t buflen)
 }
 
 int
+rumpuser__fdhigh(int fd)
+{
+	const char *v;
+	long base;
+	int nfd;
+
+	if (fd < 0 || (v = getenv("RUMP_FDBASE")) == NULL)
+		return fd;
+	base = strtol(v, NULL, 10);
+	if (base <= fd || base > 1 << 20)
+		return fd;
+	if ((nfd = fcntl(fd, F_DUPFD_CLOEXEC, (int)base)) == -1)
+		return fd;
+	close(fd);
+	return nfd;
+}
+
+int
 rumpuser_getparam(const char *name, void *buf, size_t buflen)
 {
 	char tmp[64];

@@ -35,7 +35,7 @@ rumpuser_open(const char *path, int ruflags, int *fdp)
 	KLOCK_WRAP(fd = open(path, flags, 0644); error = fd == -1 ? errno : 0);
 	if (fd == -1)
 		return error;
-	*fdp = fd;
+	*fdp = rumpuser__fdhigh(fd);
 	return 0;
 }
 

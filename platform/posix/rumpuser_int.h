@@ -22,5 +22,13 @@ extern const struct rumpuser_hyperup *rumpuser__hyp;
 /* The kernel's error numbers are Linux's; so are this host's. */
 #define ET(e) (e)
 
+/*
+ * A descriptor the platform opened, moved to $RUMP_FDBASE or above when
+ * that is set (the hijack library sets it, so that the kernel's host
+ * descriptors stay out of the numbers its program uses); fd itself when
+ * it is unset or the move fails.  The new descriptor is close-on-exec.
+ */
+int rumpuser__fdhigh(int fd);
+
 
 #endif /* _RUMPUSER_INT_H_ */

@@ -945,6 +945,7 @@ sp_accept_thread(void *arg)
 				usleep(10000);
 			continue;
 		}
+		fd = rumpuser__fdhigh(fd);
 		if (sp_tcp)
 			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 			    sizeof(one));
@@ -1123,7 +1124,9 @@ rumpuser_sp_init(const char *url)
 		error = errno;
 		goto fail;
 	}
-	sp_listenfd = fd;
+	sp_wakefd[0] = rumpuser__fdhigh(sp_wakefd[0]);
+	sp_wakefd[1] = rumpuser__fdhigh(sp_wakefd[1]);
+	sp_listenfd = fd = rumpuser__fdhigh(fd);
 	sp_stopping = false;
 	if ((error = pthread_create(&sp_acceptor, NULL, sp_accept_thread,
 	    NULL)) != 0) {
