@@ -1068,23 +1068,6 @@ into_dir(const char *dst, const char *src)
 	return strdup(dst);
 }
 
-/*
- * The destination of operand src when the last operand is dst (kernel
- * path kd): inside it when it is a directory, which it must be when
- * there are several sources (caller frees; NULL after a message).
- */
-static char *
-target_of(const char *src, const char *dst, const char *kd, bool many)
-{
-	struct stat st;
-
-	if (many && (rump_sys_stat(kd, &st) == -1 || !S_ISDIR(st.st_mode))) {
-		warnmsg("target '%s' is not a directory", dst);
-		return NULL;
-	}
-	return into_dir(kd, src);
-}
-
 /* mv SRC... DST: rename, into DST when it is a directory. */
 static void
 cmd_mv(int argc, char **argv)
@@ -1096,13 +1079,18 @@ cmd_mv(int argc, char **argv)
 	if (argc < 3)
 		usage();
 	kd = ipath(argv[argc - 1]);
+	if (argc > 3 && (rump_sys_stat(kd, &st) == -1 ||
+	    !S_ISDIR(st.st_mode))) {
+		warnmsg("target '%s' is not a directory", argv[argc - 1]);
+		argc = 1;
+	}
 	for (i = 1; i < argc - 1; i++) {
 		ks = ipath(argv[i]);
-		if (rump_sys_lstat(ks, &st) == -1)
+		if (rump_sys_lstat(ks, &st) == -1) {
 			warnmsg("cannot stat '%s': %s", argv[i],
 			    strerror(errno));
-		else if ((t = target_of(argv[i], argv[argc - 1], kd,
-		    argc > 3)) != NULL) {
+		} else {
+			t = into_dir(kd, argv[i]);
 			if (rump_sys_rename(ks, t) == -1)
 				warnmsg("cannot move '%s' to '%s': %s",
 				    argv[i], argv[argc - 1], strerror(errno));
