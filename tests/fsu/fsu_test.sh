@@ -2,7 +2,8 @@
 # fsu_test.sh: tests of fsu (cmd/fsu) with the real e2fsprogs tools.
 #
 #   sh tests/fsu/fsu_test.sh          (from anywhere; BUILD=build-x picks
-#                                      the build directory, default build)
+#                                      the build directory, default build;
+#                                      FSU=path/to/fsu picks the binary)
 #
 # Makes a 64 MiB ext4 image with mke2fs, puts a tree into it with fsu
 # (files, an empty file, a 3 MB file, a directory tree, symbolic links,
@@ -10,18 +11,29 @@
 # gets it back and compares it byte for byte with modes, times and link
 # targets; works on it with mkdir, touch, ln, mv, chmod, chown and rm;
 # checks that e2fsck -fn is clean after every writing step and that the
-# host kernel's loop mount (when root) shows the same tree; and checks
-# the errors: a missing path, a missing image, an image that is not
-# ext2, a bad command.  Prints one line per failed check; exits 1 if any.
+# host kernel's loop mount (when root) shows the same tree; applies the
+# same symbolic chmod modes and chown/chgrp owners (names too) with
+# coreutils to a host tree and with fsu to a copy in the image and
+# compares the results; damages the superblock, an inode and a directory
+# block of a small image at offsets from dumpe2fs and debugfs, and checks
+# that fsu fails cleanly naming the path; and checks the errors: a
+# missing path, a missing image, an image that is not ext2, a bad
+# command.  Prints one line per failed check; exits 1 if any.
 
 set -u
 TZ=UTC0
 export TZ
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-build}
-case $BUILD in
-/*) FSU=$BUILD/bin/fsu ;;
-*) FSU=$SRCDIR/$BUILD/bin/fsu ;;
+case ${FSU:-} in
+/*) ;;
+?*) FSU=$(pwd)/$FSU ;;
+*)
+	case $BUILD in
+	/*) FSU=$BUILD/bin/fsu ;;
+	*) FSU=$SRCDIR/$BUILD/bin/fsu ;;
+	esac
+	;;
 esac
 TMP=$(mktemp -d)
 MNTED=
@@ -65,6 +77,23 @@ err() {
 	if [ $rc -ne 1 ]; then
 		fail "$d: exit status $rc, not 1"
 	elif [ "$(cat "$TMP/err")" != "$want" ]; then
+		fail "$d: said '$(cat "$TMP/err")', not '$want'"
+	else
+		ok
+	fi
+}
+
+# errgrep DESCRIPTION PATTERN COMMAND...: must fail with exit 1 (not a
+# crash) and say something matching PATTERN (grep -E) on standard error.
+errgrep() {
+	d=$1
+	want=$2
+	shift 2
+	"$@" >/dev/null 2>"$TMP/err"
+	rc=$?
+	if [ $rc -ne 1 ]; then
+		fail "$d: exit status $rc, not 1: $(tail -2 "$TMP/err")"
+	elif ! grep -Eq "$want" "$TMP/err"; then
 		fail "$d: said '$(cat "$TMP/err")', not '$want'"
 	else
 		ok
@@ -234,7 +263,31 @@ check "ls -R /new" "$FSU" "$IMG" ls -R /new
     "/new: a empty hard moved sl  /new/a: t  /new/moved: c  /new/moved/c: " ] ||
     fail "after changes: $(tr '\n' ' ' <"$TMP/out")"
 fsck "mkdir, touch, ln, mv, chmod, chown"
-check "rm -r" "$FSU" "$IMG" rm -r /tree/dir /new/sl
+check "mv several" "$FSU" "$IMG" mv /new/sl /new/hard /new/moved
+check "ln several" "$FSU" "$IMG" ln -s x y /new/moved
+check "ls -d" "$FSU" "$IMG" ls -d /new /new/moved/c
+[ "$(tr '\n' ' ' <"$TMP/out")" = "/new /new/moved/c " ] ||
+    fail "ls -d: $(tr '\n' ' ' <"$TMP/out")"
+check "ls after mv and ln" "$FSU" "$IMG" ls /new/moved
+[ "$(tr '\n' ' ' <"$TMP/out")" = "c hard sl x y " ] ||
+    fail "mv and ln several: $(tr '\n' ' ' <"$TMP/out")"
+err "mv several, not a dir" "fsu: target '/new/a/t' is not a directory" \
+    "$FSU" "$IMG" mv /new/moved/x /new/moved/y /new/a/t
+check "touch -d" "$FSU" "$IMG" touch -d '2001-02-03 04:05:06.5' /new/a/t
+check "stat after touch -d" "$FSU" "$IMG" stat /new/a/t
+grep -q '^Modify: 2001-02-03 04:05:06.500000000 +0000$' "$TMP/out" ||
+    fail "touch -d: $(grep Modify "$TMP/out")"
+check "touch -m -t" "$FSU" "$IMG" touch -m -t 199912312359.30 /new/a/t
+check "stat after touch -t" "$FSU" "$IMG" stat /new/a/t
+grep -q '^Modify: 1999-12-31 23:59:30.000000000 +0000$' "$TMP/out" &&
+    grep -q '^Access: 2001-02-03 04:05:06.500000000 +0000$' "$TMP/out" ||
+    fail "touch -m -t: $(grep -e Modify -e '^Access: 2' "$TMP/out")"
+"$FSU" "$IMG" mkdir >/dev/null 2>&1
+[ $? -eq 2 ] || fail "mkdir without operands: exit status not 2"
+dumpe2fs -h "$IMG" 2>/dev/null | grep -q '^Filesystem state: *clean$' ||
+    fail "a usage error left the image mounted (not clean)"
+fsck "a usage error after mounting"
+check "rm -r" "$FSU" "$IMG" rm -r /tree/dir /new/moved/sl
 check "rm -f missing" "$FSU" "$IMG" rm -f /nothing
 check "ls after rm" "$FSU" "$IMG" ls /tree
 [ "$(tr '\n' ' ' <"$TMP/out")" = "big.bin empty dir hard7b hello.txt link " ] ||
@@ -255,6 +308,107 @@ check "get over a link" "$FSU" "$IMG" get /tree/big.bin "$TMP/back/tree"
     cmp -s "$T/big.bin" "$TMP/back/tree/big.bin" ||
     fail "get over a link wrote through it"
 fsck "put over a link"
+
+# chmod with symbolic modes: the same modes with coreutils' chmod on a
+# host tree and with fsu on its copy in the image, under umask 027 (a
+# mode without u, g, o or a leaves the umask's bits alone).
+MODES='u+x go-w a=r u=rwx,g=rx,o= +t u+s g+s +X =X +x -w =rw -s u=g
+o=u,u=o a-r,o+X 755 00755 =755 -6000 ug=rwX,o= go=,+X'
+C=$TMP/chm
+n=0
+for m in $MODES; do
+	mkdir -p "$C/m$n/d" "$C/m$n/dsg"
+	: >"$C/m$n/f"
+	: >"$C/m$n/fx"
+	: >"$C/m$n/fsu"
+	chmod 640 "$C/m$n/f"
+	chmod 751 "$C/m$n/fx"
+	chmod 4755 "$C/m$n/fsu"
+	chmod 700 "$C/m$n/d"
+	chmod 2755 "$C/m$n/dsg"
+	n=$((n + 1))
+done
+mkdir -p "$C/r/a/b" "$C/o/d/e"
+: >"$C/r/a/f"
+: >"$C/r/a/b/g"
+ln -s f "$C/r/a/l"
+ln -s a "$C/r/la"
+ln -s nowhere "$C/dl"
+: >"$C/s"
+chmod 666 "$C/s"
+i=0
+while [ $i -lt 12 ]; do
+	: >"$C/o/f$i"
+	chmod 6755 "$C/o/f$i"
+	i=$((i + 1))
+done
+: >"$C/o/d/e/g"
+ln -s g "$C/o/d/e/l"
+ln -s f0 "$C/o/l"
+chmod 2755 "$C/o/d"
+check "put the chmod tree" "$FSU" "$IMG" put "$C" /
+(
+	umask 027
+	n=0
+	for m in $MODES; do
+		chmod "$m" "$C/m$n"/*
+		"$FSU" "$IMG" chmod "$m" /chm/m$n/d /chm/m$n/dsg /chm/m$n/f \
+		    /chm/m$n/fx /chm/m$n/fsu || echo "chmod $m: exit status $?"
+		n=$((n + 1))
+	done
+	chmod -R go-rx,+X "$C/r/a"
+	"$FSU" "$IMG" chmod -R go-rx,+X /chm/r/a || echo "chmod -R: $?"
+	chmod -R u-w "$C/r/la"
+	"$FSU" "$IMG" chmod -R u-w /chm/r/la || echo "chmod -R a link: $?"
+) >"$TMP/out" 2>&1
+[ -s "$TMP/out" ] && fail "fsu chmod: $(head -3 "$TMP/out")"
+err "chmod -w, the umask in the way" \
+    "fsu: /chm/s: new permissions are r--rw-rw-, not r--r--r--" \
+    "$FSU" "$IMG" chmod -w /chm/s
+chmod -w "$C/s" 2>/dev/null
+err "chmod invalid mode" "fsu: invalid mode: 'u+q'" \
+    "$FSU" "$IMG" chmod u+q /chm/s
+err "chmod a dangling link" \
+    "fsu: cannot operate on dangling symlink '/chm/dl'" \
+    "$FSU" "$IMG" chmod 644 /chm/dl
+err "chmod -f missing" "" "$FSU" "$IMG" chmod -f 644 /chm/nope
+
+# chown and chgrp with names from the host's passwd and group, numbers,
+# OWNER: (the login group), :GROUP, the old OWNER.GROUP, -R and -h; set-id
+# bits go on chown, as on the host.
+U=$(awk -F: '$3 == 1 { print $1; exit }' /etc/passwd)
+G=$(awk -F: '$3 == 4 { print $1; exit }' /etc/group)
+if [ "$(id -u)" = 0 ] && [ -n "$U" ] && [ -n "$G" ]; then
+	i=0
+	for spec in "$U" "$U:$G" "$U:" ":$G" 1234 5:6 +7:+8 "" : "root.$G" \
+	    "$U:0"; do
+		chown "$spec" "$C/o/f$i" 2>/dev/null
+		check "chown '$spec'" "$FSU" "$IMG" chown "$spec" /chm/o/f$i
+		i=$((i + 1))
+	done
+	chown 11 "$C/o/l"
+	chown -h 12 "$C/o/d/e/l"
+	chown -R 14:15 "$C/o/d"
+	chgrp -R "$G" "$C/o/d/e"
+	check "chown a link" "$FSU" "$IMG" chown 11 /chm/o/l
+	check "chown -h" "$FSU" "$IMG" chown -h 12 /chm/o/d/e/l
+	check "chown -R" "$FSU" "$IMG" chown -R 14:15 /chm/o/d
+	check "chgrp -R" "$FSU" "$IMG" chgrp -R "$G" /chm/o/d/e
+fi
+err "chown unknown user" "fsu: invalid user: 'nosuchuser'" \
+    "$FSU" "$IMG" chown nosuchuser /chm/s
+err "chown unknown group" "fsu: invalid group: '0:nosuchgroup'" \
+    "$FSU" "$IMG" chown 0:nosuchgroup /chm/s
+err "chgrp unknown group" "fsu: invalid group: 'nosuchgroup'" \
+    "$FSU" "$IMG" chgrp nosuchgroup /chm/s
+fsck "chmod, chown"
+mkdir "$TMP/chmback"
+check "get the chmod tree" "$FSU" "$IMG" get /chm "$TMP/chmback"
+(cd "$C" && find . -exec stat -c '%n %a %u %g' {} + | sort) >"$TMP/st1"
+(cd "$TMP/chmback/chm" && find . -exec stat -c '%n %a %u %g' {} + | sort) \
+    >"$TMP/st2"
+cmp -s "$TMP/st1" "$TMP/st2" ||
+    fail "chmod/chown differ from coreutils': $(diff "$TMP/st1" "$TMP/st2" | grep '^[<>]' | head -6 | tr '\n' ' ')"
 
 # A partition: the file system 1 MiB into the image (-o).
 PIMG=$TMP/part
@@ -282,6 +436,71 @@ dd if=/dev/zero of="$TMP/bad" bs=1024 seek=2 count=1 conv=notrunc \
 rc=$?
 [ $rc -eq 1 ] && grep -q "^fsu: cannot mount '$TMP/bad': " "$TMP/err" ||
     fail "corrupt image: exit $rc, $(cat "$TMP/err")"
+
+# A damaged superblock, inode and directory block, at offsets found
+# with dumpe2fs and debugfs, in an ext2 image (no checksums: the driver
+# checks the values) and an ext4 one (metadata checksums): fsu fails
+# with exit status 1, naming the path, and the rest stays readable.
+mkdir -p "$TMP/ct/dir/sub"
+printf 'still here\n' >"$TMP/ct/hello"
+: >"$TMP/ct/dir/sub/f"
+ff() {	# ff FILE OFFSET COUNT: COUNT bytes of 0xff at OFFSET
+	head -c "$3" /dev/zero | tr '\0' '\377' |
+	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+sbval() { dumpe2fs -h "$1" 2>/dev/null | sed -n "s/^$2: *//p"; }
+for t in ext2 ext4; do
+	B=$TMP/dmg-$t
+	truncate -s 8M "$B"
+	mke2fs -q -F -t $t "$B" || { fail "mke2fs -t $t"; continue; }
+	check "put ($t)" "$FSU" "$B" put "$TMP/ct" /
+	bs=$(sbval "$B" 'Block size')
+	ipg=$(sbval "$B" 'Inodes per group')
+	isz=$(sbval "$B" 'Inode size')
+	ino=$(debugfs -R 'stat /ct/dir' "$B" 2>/dev/null |
+	    sed -n 's/^Inode: *\([0-9]*\).*/\1/p')
+	itab=$(dumpe2fs "$B" 2>/dev/null | grep 'Inode table at' |
+	    sed -n "$(((ino - 1) / ipg + 1))s/.*at \([0-9]*\)-.*/\1/p")
+	dblk=$(debugfs -R 'bmap /ct/dir/sub 0' "$B" 2>/dev/null)
+	if [ -z "$itab" ] || [ -z "$dblk" ]; then
+		fail "$t: no offsets from dumpe2fs and debugfs"
+		continue
+	fi
+	# The superblock: inodes per group all ones.
+	cp "$B" "$B.sb"
+	ff "$B.sb" $((1024 + 40)) 4
+	errgrep "$t: garbage in the superblock" \
+	    "^fsu: cannot mount '$B.sb': " "$FSU" "$B.sb" ls /
+	# The inode of /ct/dir.
+	cp "$B" "$B.ino"
+	ff "$B.ino" $((itab * bs + (ino - 1) % ipg * isz)) 128
+	errgrep "$t: a damaged inode, ls" \
+	    "^fsu: cannot access '/ct/dir': " "$FSU" "$B.ino" ls -l /ct
+	errgrep "$t: a damaged inode, find" "^fsu: '/ct/dir': " \
+	    "$FSU" "$B.ino" find /
+	check "$t: a damaged inode, the rest" "$FSU" "$B.ino" cat /ct/hello
+	[ "$(cat "$TMP/out")" = "still here" ] || fail "$t: cat after damage"
+	errgrep "$t: a damaged inode, chmod -R" \
+	    "^fsu: cannot access '/ct/dir': " "$FSU" "$B.ino" chmod -R a+r /ct
+	errgrep "$t: a damaged inode, rm -r" \
+	    "^fsu: cannot remove '/ct/dir': " "$FSU" "$B.ino" rm -r /ct
+	# The block of directory /ct/dir/sub.
+	cp "$B" "$B.dir"
+	ff "$B.dir" $((dblk * bs)) "$bs"
+	errgrep "$t: a damaged directory, ls" \
+	    "^fsu: cannot open directory '/ct/dir/sub': " \
+	    "$FSU" "$B.dir" ls /ct/dir/sub
+	mkdir -p "$TMP/dmgback"
+	errgrep "$t: a damaged directory, get" \
+	    "^fsu: cannot open directory '/ct/dir/sub': " \
+	    "$FSU" "$B.dir" get /ct "$TMP/dmgback"
+	errgrep "$t: a damaged directory, put" \
+	    "^fsu: cannot create regular file '/ct/dir/sub/hello': " \
+	    "$FSU" "$B.dir" put "$TMP/ct/hello" /ct/dir/sub
+	errgrep "$t: a damaged directory, chown -R" \
+	    "^fsu: cannot read directory '/ct/dir/sub': " \
+	    "$FSU" "$B.dir" chown -R 1 /ct
+done
 
 # Errors.
 err "ls missing" "fsu: cannot access '/nope': No such file or directory" \
