@@ -36,10 +36,19 @@ if [ ! -f "$lib" ]; then
 fi
 case $lib in /*) ;; *) lib=$(pwd)/$lib ;; esac
 mkdir -p "$dir" "$mnt"
+# A kernel descriptor must never reach the host's files: /dev/null (what
+# the host sees behind one) is checked after each run and put back.
+devnull=$(stat -c '%a %u %g' /dev/null)
+restore_devnull() {
+	set -- $devnull
+	chmod "$1" /dev/null
+	chown "$2:$3" /dev/null
+}
 cleanup() {
 	if mountpoint -q "$mnt" 2>/dev/null; then
 		umount "$mnt" 2>/dev/null || true
 	fi
+	[ "$(stat -c '%a %u %g' /dev/null)" = "$devnull" ] || restore_devnull
 	rm -f "$img" "$dir/hijack_err"
 }
 trap cleanup EXIT
@@ -81,6 +90,11 @@ while [ "$r" -lt "$runs" ]; do
 	fi
 	t1=$(now)
 	ours="$ours $(awk "BEGIN { printf \"%.3f\", $t1 - $t0 }")"
+	if [ "$(stat -c '%a %u %g' /dev/null)" != "$devnull" ]; then
+		echo "hijack untar: the hijacked tar changed the host's" \
+		    "/dev/null: $devnull -> $(stat -c '%a %u %g' /dev/null)"
+		exit 1
+	fi
 	if ! e2fsck -fn "$img" >/dev/null 2>&1; then
 		echo "hijack untar: e2fsck -fn: problems in our image (run $r):"
 		e2fsck -fn "$img" 2>&1 | head -n 20
