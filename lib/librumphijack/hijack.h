@@ -12,7 +12,7 @@
  *
  * Descriptors (hijack_fd.c): a kernel descriptor has the same number in
  * the kernel process as in the program, and the host holds a placeholder
- * descriptor (/dev/null) at that number, so that the host never hands
+ * descriptor (an empty memfd) at that number, so that the host never hands
  * the number out again and fork and exec carry it like any other.
  *
  * Our own code runs with the calling thread's selector at "allow": the
@@ -71,7 +71,9 @@ long hj_rump(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
 #define hj_rump2(nr, a, b)	hj_rump(nr, (long)(a), (long)(b), 0, 0, 0, 0)
 #define hj_rump3(nr, a, b, c) \
 	hj_rump(nr, (long)(a), (long)(b), (long)(c), 0, 0, 0)
-bool hj_kernel_host(void);	/* this process runs the kernel */
+bool hj_kernel_host(void);
+extern bool hj_trace;		/* RUMPHIJACK_TRACE */
+void hj_trace_call(long nr, const long a[6], long r);	/* this process runs the kernel */
 pid_t hj_fork(void);		/* fork(3) with the kernel process */
 /* A raw fork-like host call nr, with the kernel process; 0 in the child. */
 long hj_fork_call(long nr, long a0, long a1, long a2, long a3, long a4);

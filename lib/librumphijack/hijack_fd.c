@@ -2,10 +2,11 @@
  * hijack_fd.c: the program's descriptors that belong to the kernel.
  *
  * A kernel descriptor has one number in both worlds: in the kernel
- * process it is that number, and on the host a placeholder (/dev/null,
- * read-only) holds it, so that the host never hands the number out while
+ * process it is that number, and on the host a placeholder holds it, so that the host never hands the number out while
  * the kernel has it, dup2 and fork and exec move it like any other, and
- * a close-on-exec flag is the host's to carry out.  hj_rumpfd has one
+ * a close-on-exec flag is the host's to carry out.  A placeholder is an
+ * empty memfd of its own, so that a host call that reaches it all the
+ * same (a path through /proc/self/fd) touches nothing that matters.  hj_rumpfd has one
  * bit per such number.  A descriptor at $RUMP_FDBASE or above belongs to
  * the kernel's or librumpclient's own host side ("internal"): the
  * program's close_range stops below it, and dup2 onto one that is open is
@@ -26,6 +27,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 
 #include "hijack.h"
@@ -76,7 +78,7 @@ hj_placeholder(long min, bool cloexec)
 {
 	long h, d;
 
-	h = hj_host3(SYS_open, "/dev/null", O_RDONLY | O_CLOEXEC, 0);
+	h = hj_host2(SYS_memfd_create, "rumphijack", MFD_CLOEXEC);
 	if (h < 0 || min < 0 || h >= min)
 		goto out;
 	d = hj_host3(SYS_fcntl, h, F_DUPFD_CLOEXEC, min);

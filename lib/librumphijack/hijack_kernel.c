@@ -52,6 +52,7 @@ static bool hj_khost;		/* this process runs the kernel */
 static bool hj_halted;
 static int hj_kpid;		/* in-process: our kernel process */
 static char hj_sockdir[64];	/* in-process: where the socket is */
+bool hj_trace;
 static __thread bool hj_lwpbound __attribute__((tls_model("initial-exec")));
 
 static int (*k_syscall)(int, const long *, int, long *);
@@ -304,7 +305,24 @@ hj_rump(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 		error = ENOSYS;
 		break;
 	}
+	if (hj_trace)
+		hj_trace_call(nr, a, error != 0 ? -error : rv[0]);
 	return error != 0 ? -error : rv[0];
+}
+
+/* RUMPHIJACK_TRACE=1: each kernel call on standard error. */
+void
+hj_trace_call(long nr, const long a[6], long r)
+{
+	char buf[256];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "rumphijack[%ld]: %ld(%#lx, %#lx, "
+	    "%#lx, %#lx) = %ld\n", hj_host0(SYS_getpid), nr, a[0], a[1], a[2],
+	    a[3], r);
+	if (n > 0)
+		hj_host3(SYS_write, 2, buf, (size_t)n < sizeof(buf) ? n :
+		    (int)sizeof(buf) - 1);
 }
 
 bool

@@ -64,6 +64,7 @@ hj_init(void)
 	    sizeof(err)) != 0)
 		hj_die("rumphijack: RUMPHIJACK: %s", err);
 	hj_set_fdbase();
+	hj_trace = getenv("RUMPHIJACK_TRACE") != NULL;
 	if (hj_kernel_init(err, sizeof(err)) != 0)
 		hj_die("rumphijack: %s", err);
 	hj_take_state();

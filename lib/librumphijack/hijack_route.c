@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -124,6 +125,8 @@ static const struct hj_rule hj_route[460] = {
 
 volatile bool hj_cwd_rump;
 
+static long hj_magic_fd(const char *p, const char **rest);
+
 /*
  * Copy a string of the program's into buf (len bytes at most, with its
  * NUL), through the host kernel so that a bad pointer is EFAULT, not a
@@ -215,11 +218,79 @@ hj_path_arg(long a[6], int i, long dirfd, char *buf)
 		return n == -EFAULT ? 0 : n;	/* the host says EFAULT */
 	rel = dirfd == AT_FDCWD ? hj_cwd_rump : hj_fd_isrump(dirfd);
 	if ((kp = hj_rumppath(buf, rel)) == NULL)
-		return 0;
+		return hj_magic_fd(buf, &kp) >= 0 ? 2 : 0;
 	if (kp != buf)
 		memmove(buf, kp, strlen(kp) + 1);
 	a[i] = (long)buf;
 	return 1;
+}
+
+/*
+ * "/proc/self/fd/N", "/proc/PID/fd/N" (our PID) or "/dev/fd/N" naming a
+ * kernel descriptor N: N, with *rest what follows (or ""); else -1.
+ * glibc reaches a file through its O_PATH descriptor this way (fchmodat
+ * with AT_SYMLINK_NOFOLLOW), and the host would find the placeholder.
+ */
+static long
+hj_magic_fd(const char *p, const char **rest)
+{
+	char *end;
+	long pid, fd;
+
+	if (strncmp(p, "/dev/fd/", 8) == 0)
+		p += 8;
+	else if (strncmp(p, "/proc/self/fd/", 14) == 0)
+		p += 14;
+	else if (strncmp(p, "/proc/", 6) == 0) {
+		pid = strtol(p + 6, &end, 10);
+		if (end == p + 6 || pid != hj_host0(SYS_getpid) ||
+		    strncmp(end, "/fd/", 4) != 0)
+			return -1;
+		p = end + 4;
+	} else
+		return -1;
+	fd = strtol(p, &end, 10);
+	if (end == p || (*end != '\0' && *end != '/') || !hj_fd_isrump(fd))
+		return -1;
+	*rest = *end == '/' ? end + 1 : end;
+	return fd;
+}
+
+/* A call on a path that hj_magic_fd found: on descriptor fd itself. */
+static long
+hj_on_magic_fd(long nr, long a[6], long fd)
+{
+	const long e = AT_EMPTY_PATH;
+
+	switch (nr) {
+	case SYS_stat:
+	case SYS_lstat:
+		return hj_rump(SYS_newfstatat, fd, (long)"", a[1], e, 0, 0);
+	case SYS_newfstatat:
+		return hj_rump(nr, fd, (long)"", a[2], e, 0, 0);
+	case SYS_statx:
+		return hj_rump(nr, fd, (long)"", a[2] | e, a[3], a[4], 0);
+	case SYS_chmod:
+		return hj_rump(SYS_fchmodat2, fd, (long)"", a[1], e, 0, 0);
+	case SYS_fchmodat:
+	case SYS_fchmodat2:
+		return hj_rump(SYS_fchmodat2, fd, (long)"", a[2], e, 0, 0);
+	case SYS_chown:
+	case SYS_lchown:
+		return hj_rump(SYS_fchownat, fd, (long)"", a[1], a[2], e, 0);
+	case SYS_fchownat:
+		return hj_rump(SYS_fchownat, fd, (long)"", a[2], a[3], e, 0);
+	case SYS_open:
+		return hj_fd_adopt(hj_rump3(SYS_openat, fd, ".", a[1]),
+		    (a[1] & O_CLOEXEC) != 0);
+	case SYS_openat:
+		return hj_fd_adopt(hj_rump3(SYS_openat, fd, ".", a[2]),
+		    (a[2] & O_CLOEXEC) != 0);
+	case SYS_readlink:
+	case SYS_readlinkat:
+		return -ENOENT;	/* the kernel does not keep names */
+	}
+	return -EOPNOTSUPP;
 }
 
 /* A call with two paths: both in the kernel, both on the host, or EXDEV. */
@@ -240,6 +311,8 @@ hj_two_paths(long nr, long a[6], bool at)
 		return w1;
 	if (w2 < 0)
 		return w2;
+	if (w1 == 2 || w2 == 2)
+		return -EOPNOTSUPP;	/* a name through /proc/self/fd */
 	if (w1 != w2)
 		return -EXDEV;
 	return w1 ? hj_rump6(nr, a) : hj_host6(nr, a);
@@ -272,6 +345,7 @@ static long
 hj_chdir(long nr, long a[6])
 {
 	char buf[HJ_PATHMAX];
+	const char *rest;
 	long r, w;
 
 	if (nr == SYS_fchdir) {
@@ -287,7 +361,9 @@ hj_chdir(long nr, long a[6])
 	if ((w = hj_path_arg(a, 0, AT_FDCWD, buf)) < 0)
 		return w;
 	if (w) {
-		if ((r = hj_rump1(nr, a[0])) == 0)
+		r = w == 2 ? hj_rump1(SYS_fchdir, hj_magic_fd(buf, &rest)) :
+		    hj_rump1(nr, a[0]);
+		if (r == 0)
 			hj_cwd_rump = true;
 		return r;
 	}
@@ -306,6 +382,8 @@ hj_openat2(long a[6])
 
 	if ((w = hj_path_arg(a, 1, a[0], buf)) <= 0)
 		return w < 0 ? w : hj_host6(SYS_openat2, a);
+	if (w == 2)
+		return -EOPNOTSUPP;
 	if ((size_t)a[3] < sizeof(how))
 		return -EINVAL;
 	memcpy(&how, (void *)a[2], sizeof(how));
@@ -406,6 +484,7 @@ hj_dispatch(long nr, long a[6], void *uc)
 {
 	const struct hj_rule *rl;
 	char buf[HJ_PATHMAX];
+	const char *rest;
 	long r, w;
 
 	(void)uc;
@@ -425,6 +504,8 @@ hj_dispatch(long nr, long a[6], void *uc)
 			return w;
 		if (!w)
 			return hj_host6(nr, a);
+		if (w == 2)
+			return hj_on_magic_fd(nr, a, hj_magic_fd(buf, &rest));
 		r = hj_rump6(nr, a);
 		if (r >= 0 && rl->newfd)
 			r = hj_fd_adopt(r, nr == SYS_creat ? 0 :

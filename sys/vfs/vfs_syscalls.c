@@ -584,6 +584,30 @@ sys_fchmodat(struct lwp *l __unused, const struct sys_fchmodat_args *uap,
 	return error;
 }
 
+/*
+ * fchmodat2 (Linux 6.6): fchmodat with flags.  AT_SYMLINK_NOFOLLOW
+ * changes a symbolic link's own mode, which Linux refuses (EOPNOTSUPP);
+ * AT_EMPTY_PATH changes the file of dirfd, an O_PATH descriptor too (what
+ * glibc's fchmodat does through /proc/self/fd without this call).
+ */
+int
+sys_fchmodat2(struct lwp *l __unused, const struct sys_fchmodat2_args *uap,
+    register_t *retval __unused)
+{
+	int flags = SCARG(uap, flags), error;
+	struct vnode *vp;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return EINVAL;
+	error = lookup_file(SCARG(uap, dirfd), SCARG(uap, path),
+	    !(flags & AT_SYMLINK_NOFOLLOW), (flags & AT_EMPTY_PATH) != 0, &vp);
+	if (error)
+		return error;
+	error = vp->v_type == VLNK ? EOPNOTSUPP : vn_chmod(vp, SCARG(uap, mode));
+	vrele(vp);
+	return error;
+}
+
 int
 sys_chmod(struct lwp *l, const struct sys_chmod_args *uap, register_t *retval)
 {
