@@ -485,6 +485,30 @@ suite() {
 	run "cd and getcwd" hj sh -c "cd '$W/moved' && /bin/pwd && ls f1.c && cat ../tree/hello2.txt"
 	is "cd and getcwd" "$(printf '%s\nf1.c\nhello, world' "$W/moved")"
 
+	# Forked children: a subshell (fork, no exec), redirections (the
+	# kernel's descriptors as an exec'd program's standard streams).
+	run "a forked subshell writes, the parent reads" hj sh -c \
+	    "(echo child >'$W/fork.txt'); cat '$W/fork.txt'"
+	is "a forked subshell writes, the parent reads" "child"
+	mirror sh -c "echo child >'$M/fork.txt'"
+	run "redirections to and from the image" hj sh -c \
+	    "tr a-z A-Z <'$W/tree/hello2.txt' >'$W/redir.txt' && cat <'$W/redir.txt'"
+	is "redirections to and from the image" "HELLO, WORLD"
+	mirror sh -c "tr a-z A-Z <'$M/tree/hello2.txt' >'$M/redir.txt'"
+	if [ -n "$PY" ]; then
+		run "python3 os.fork" hj "$PY" -c "
+import os
+p = os.fork()
+if p == 0:
+    with open('$W/pyfork.txt', 'w') as f:
+        f.write('from the child\\n')
+    os._exit(0)
+os.waitpid(p, 0)
+print(open('$W/pyfork.txt').read(), end='')"
+		is "python3 os.fork" "from the child"
+		mirror sh -c "echo 'from the child' >'$M/pyfork.txt'"
+	fi
+
 	# python3
 	if [ -n "$PY" ]; then
 		"$PY" "$TMP/walk.py" "$M" >"$TMP/e" 2>&1 ||
