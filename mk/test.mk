@@ -35,5 +35,6 @@ test: test-deps
 check-namespace: libs
 	sh tools/check-namespace.sh $(LIBDIR) $(KERNLIBS_CHECKED)
 
-demo: $(BINDIR)/rump_demo
+demo: $(BINDIR)/rump_demo $(LIBDIR)/librumphijack.so
 	$(BINDIR)/rump_demo
+	sh tools/demo-hijack.sh $(BUILD)

@@ -17,12 +17,15 @@
  * Called from the SIGSYS handler, with the thread's selector at allow.
  */
 
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -396,31 +399,70 @@ hj_openat2(long a[6])
 	return hj_fd_adopt(r, (how.flags & O_CLOEXEC) != 0);
 }
 
+/*
+ * A program in the kernel runs from a copy in a host memfd, exec'd by its
+ * /proc/self/fd name (kept open, so that a script's interpreter can read
+ * it).  Returns the memfd or -errno.
+ */
+static long
+hj_exec_copy(const char *kpath)
+{
+	struct stat st;
+	char buf[65536];
+	long in, out, n, r;
+
+	if ((in = hj_rump3(SYS_openat, AT_FDCWD, kpath, O_RDONLY)) < 0)
+		return in;
+	r = hj_rump2(SYS_fstat, in, &st);
+	if (r == 0 && !S_ISREG(st.st_mode))
+		r = -EACCES;
+	if (r == 0 && !(st.st_mode & 0111))
+		r = -EACCES;
+	if (r < 0 || (out = hj_host2(SYS_memfd_create, kpath, 0)) < 0) {
+		hj_rump1(SYS_close, in);
+		return r < 0 ? r : out;
+	}
+	while ((n = hj_rump3(SYS_read, in, buf, sizeof(buf))) > 0)
+		if ((r = hj_host3(SYS_write, out, buf, n)) != n)
+			break;
+	hj_rump1(SYS_close, in);
+	if (n != 0) {
+		hj_host1(SYS_close, out);
+		return n < 0 ? n : -EIO;
+	}
+	hj_host3(SYS_fchmod, out, st.st_mode & 07777, 0);
+	return out;
+}
+
 static long
 hj_exec_call(long nr, long a[6])
 {
-	char buf[HJ_PATHMAX];
-	long w;
+	char buf[HJ_PATHMAX], mpath[48];
+	const char *path;
+	long w, fd, r;
+	int pi = nr == SYS_execveat ? 1 : 0;
 
-	if (nr == SYS_execveat) {
-		if ((w = hj_path_arg(a, 1, a[0], buf)) < 0)
-			return w;
-		if (w)
-			return -ENOEXEC;	/* a program in the kernel */
-		if (hj_fd_isrump(a[0]))
-			return -ENOEXEC;
-		/* Only a path: an execveat with a directory is rare. */
-		if (a[0] != AT_FDCWD || a[4] != 0)
-			return hj_host6(nr, a);
-		return hj_exec((const char *)a[1], (char *const *)a[2],
-		    (char *const *)a[3]);
+	if (nr == SYS_execveat && (hj_fd_isrump(a[0]) ||
+	    (int)a[0] != AT_FDCWD || a[4] != 0)) {
+		/* By descriptor: only the host's. */
+		return hj_fd_isrump(a[0]) ? -ENOEXEC : hj_host6(nr, a);
 	}
-	if ((w = hj_path_arg(a, 0, AT_FDCWD, buf)) < 0)
+	if ((w = hj_path_arg(a, pi, AT_FDCWD, buf)) < 0)
 		return w;
-	if (w)
+	path = (const char *)a[pi];
+	fd = -1;
+	if (w == 2)
 		return -ENOEXEC;
-	return hj_exec((const char *)a[0], (char *const *)a[1],
-	    (char *const *)a[2]);
+	if (w == 1) {
+		if ((fd = hj_exec_copy(buf)) < 0)
+			return fd;
+		snprintf(mpath, sizeof(mpath), "/proc/self/fd/%ld", fd);
+		path = mpath;
+	}
+	r = hj_exec(path, (char *const *)a[pi + 1], (char *const *)a[pi + 2]);
+	if (fd >= 0)
+		hj_host1(SYS_close, fd);
+	return r;
 }
 
 static long
