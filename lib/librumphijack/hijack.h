@@ -95,6 +95,7 @@ void hj_fd_state_load(const char *s);
 
 /* The working directory: in the kernel or on the host. */
 extern volatile bool hj_cwd_rump;
+extern long hj_selfpid;
 
 /* Routing (hijack_route.c). */
 long hj_dispatch(long nr, long a[6], void *uc);

@@ -340,6 +340,7 @@ hj_after_fork(void)
 	if (hj_kmode == K_LOCAL)
 		hj_kmode = K_REMOTE;
 	hj_khost = false;
+	hj_selfpid = 0;
 	hj_sockdir[0] = '\0';
 	if (hj_trap_thread() != 0)
 		hj_die("rumphijack: a forked child cannot trap its system "

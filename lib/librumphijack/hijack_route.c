@@ -127,6 +127,7 @@ static const struct hj_rule hj_route[460] = {
 };
 
 volatile bool hj_cwd_rump;
+long hj_selfpid;		/* getpid(), 0 until known; reset by a fork */
 
 static long hj_magic_fd(const char *p, const char **rest);
 
@@ -154,7 +155,9 @@ hj_copyinstr(const char *uaddr, char *buf, size_t len)
 		l.iov_len = chunk;
 		r.iov_base = (void *)(uintptr_t)(uaddr + got);
 		r.iov_len = chunk;
-		n = hj_host(SYS_process_vm_readv, hj_host0(SYS_getpid),
+		if (hj_selfpid == 0)
+			hj_selfpid = hj_host0(SYS_getpid);
+		n = hj_host(SYS_process_vm_readv, hj_selfpid,
 		    (long)&l, 1, (long)&r, 1, 0);
 		if (n <= 0)
 			return n == 0 ? -EFAULT : n;

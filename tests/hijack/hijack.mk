@@ -6,9 +6,7 @@
 # mke2fs, e2fsck.  `make test-hijack' runs it alone (BUILD=build-x for
 # another build; HIJACK_TEST_BIG=0 leaves out the 1 GiB copy).
 #
-# Not in make test yet: the library is being written and the test does
-# not pass yet.  Uncomment once it does:
-# TEST_SCRIPTS += tests/hijack/hijack_test.sh
+TEST_SCRIPTS += tests/hijack/hijack_test.sh
 
 .PHONY: test-hijack
 test-hijack: all
