@@ -5,7 +5,6 @@
 # loop mount check the images afterwards.  About a minute; needs
 # mke2fs, e2fsck.  `make test-hijack' runs it alone (BUILD=build-x for
 # another build; HIJACK_TEST_BIG=0 leaves out the 1 GiB copy).
-#
 TEST_SCRIPTS += tests/hijack/hijack_test.sh
 
 .PHONY: test-hijack
