@@ -7,11 +7,11 @@
 # kernel on a loop mount (mount, tar -x, umount), alternately, in the same
 # run; prints the medians and the ratio (ours / host: below 1.0 is
 # faster than the host).  The tarball is /usr/include plus generated files
-# up to the size, made once and kept in WORKDIR (ext2_tree.tar).  After the
-# first run of ours, e2fsck -fn checks the image and the host kernel must
-# read back the tree it wrote itself: names, types, modes, owners, sizes
-# (not of directories: their layout is each driver's own), times, symlink
-# targets.
+# up to the size, made once by bench/bench_tree.sh and kept in WORKDIR
+# (ext2_tree.tar).  After the first run of ours, e2fsck -fn checks the
+# image and the host kernel must read back the tree it wrote itself:
+# names, types, modes, owners, sizes (not of directories: their layout is
+# each driver's own), times, symlink targets.
 #
 # Needs root (the loop mount); skipped otherwise.  BENCH_EXT2_RUNS=n runs
 # of each side (default 3), BENCH_EXT2_FSTYPE=ext4 for another type.
@@ -30,34 +30,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 mkdir -p "$dir" "$mnt"
 
-if [ ! -f "$tarball" ]; then
-	src=$(mktemp -d "$dir/ext2_src.XXXXXX")
-	cp -a /usr/include "$src/include"
-	files=$(find "$src" -type f | wc -l)
-	bytes=$(du -sb "$src" | cut -f1)
-	mkdir "$src/gen"
-	i=0
-	# Generated files (in directories of 100) until there are 9,000
-	# files and 120 MB: each about the bytes missing over the files
-	# missing (at least 512 bytes, at most 4 MiB), give or take half.
-	while [ "$files" -lt 9000 ] || [ "$bytes" -lt 120000000 ]; do
-		d=$src/gen/d$((i / 100))
-		[ -d "$d" ] || mkdir "$d"
-		left=$((9000 - files))
-		[ "$left" -gt 0 ] || left=1
-		sz=$(( (120000000 - bytes) / left ))
-		[ "$sz" -ge 512 ] || sz=512
-		[ "$sz" -le 4194304 ] || sz=4194304
-		sz=$(( sz / 2 + sz * (i * 7919 % 100) / 100 + 1 ))
-		head -c "$sz" /dev/urandom > "$d/f$i"
-		i=$((i + 1))
-		files=$((files + 1))
-		bytes=$((bytes + sz))
-	done
-	tar --format=ustar -cf "$tarball.tmp" -C "$src" .
-	mv "$tarball.tmp" "$tarball"
-	rm -rf "$src"
-fi
+sh "$(dirname "$0")/bench_tree.sh" "$tarball"
 nfiles=$(tar -tvf "$tarball" | grep -c '^-')
 mb=$(( $(stat -c %s "$tarball") / 1000000 ))
 
