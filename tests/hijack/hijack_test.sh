@@ -743,6 +743,33 @@ mkdir -p "$M"
 truncate -s 2G "$IMG"
 mke2fs -q -F -t ext4 "$IMG" || { echo "FAIL: mke2fs"; exit 1; }
 run "mkdir in the image" hj mkdir "$W" && suite
+# hijack_calls.c: poll, select, sendfile, dup2, mmap, fork, ... on the
+# kernel's descriptors and paths mixed with the host's (in /rump/calls,
+# beside $W, out of the mirror's comparisons); one ok or FAIL per check.
+if [ -n "$CC" ]; then
+	mkdir -p "$TMP/calls"
+	if cc -O1 -o "$TMP/hijack_calls" "$SRCDIR/tests/hijack/hijack_calls.c" \
+	    2>"$TMP/err"; then
+		hj "$TMP/hijack_calls" /rump/calls "$TMP/calls" >"$TMP/out" \
+		    2>"$TMP/err"
+		rc=$?
+		while read -r w rest; do
+			case $w in
+			ok) ok ;;
+			FAIL) fail "hijack_calls: $rest" ;;
+			esac
+		done <"$TMP/out"
+		grep -q '^ok ' "$TMP/out" ||
+		    fail "hijack_calls: no checks ran: $(head -n 2 "$TMP/err")"
+		[ $rc -eq 0 ] || grep -q '^FAIL' "$TMP/out" ||
+		    fail "hijack_calls: exit status $rc: $(head -n 2 "$TMP/err")"
+	else
+		fail "cc hijack_calls.c: $(head -n 3 "$TMP/err" | tr '\n' ' ')"
+	fi
+	devnull "hijack_calls"
+else
+	echo "note: no cc: hijack_calls left out"
+fi
 fsck "$IMG" "the in-process mode"
 t4=$(now)
 echo "hijack_test: in-process mode: $(secs "$t3" "$t4") s"
