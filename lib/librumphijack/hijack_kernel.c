@@ -35,6 +35,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <linux/reboot.h>
 #include <signal.h>
 #include <stdio.h>
@@ -53,6 +54,7 @@ static bool hj_halted;
 static int hj_kpid;		/* in-process: our kernel process */
 static char hj_sockdir[64];	/* in-process: where the socket is */
 bool hj_trace;
+static __thread bool hj_libcfork __attribute__((tls_model("initial-exec")));
 static __thread bool hj_lwpbound __attribute__((tls_model("initial-exec")));
 
 static int (*k_syscall)(int, const long *, int, long *);
@@ -271,10 +273,30 @@ hj_local_init(char *err, size_t errlen)
 	return -1;
 }
 
+/*
+ * Inside fork(3) (whoever called it: our fork, or a library that
+ * interposes fork before us), librumpclient's own atfork handlers get the
+ * child its kernel process; a raw fork that we trap must not do it again.
+ */
+static void
+hj_atfork_prepare(void)
+{
+
+	hj_libcfork = true;
+}
+
+static void
+hj_atfork_done(void)
+{
+
+	hj_libcfork = false;
+}
+
 int
 hj_kernel_init(char *err, size_t errlen)
 {
 
+	pthread_atfork(hj_atfork_prepare, hj_atfork_done, hj_atfork_done);
 	if (getenv("RUMPCLIENT__EXECFD") != NULL ||
 	    getenv("RUMP_SERVER") != NULL)
 		return hj_remote_init(err, errlen);
@@ -367,7 +389,7 @@ hj_fork_call(long nr, long a0, long a1, long a2, long a3, long a4)
 	void *rf = NULL;
 	long r;
 
-	if (hj_kmode != K_NONE && (rf = c_prefork()) == NULL)
+	if (hj_kmode != K_NONE && !hj_libcfork && (rf = c_prefork()) == NULL)
 		return -(errno ? errno : EAGAIN);
 	r = hj_host(nr, a0, a1, a2, a3, a4, 0);
 	if (r == 0) {

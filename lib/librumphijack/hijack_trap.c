@@ -158,12 +158,91 @@ hj_die(const char *fmt, ...)
 		continue;
 }
 
+/*
+ * The stack the handler runs on: its own, per thread (sigaltstack), so
+ * that neither our code nor the kernel's (in-process, the whole file
+ * system call runs in the handler) depends on what the program's stack
+ * has left: posix_spawn's child runs on 32 KiB.  The program's own
+ * sigaltstack is remembered, not installed; its handlers that ask for
+ * the alternate stack run on ours.  A thread that ends gives it back.
+ */
+#define HJ_ALTSTACK	(1024 * 1024)
+#ifndef SS_AUTODISARM
+#define SS_AUTODISARM	(1U << 31)
+#endif
+
+static __thread void *hj_altstack __attribute__((tls_model("initial-exec")));
+static __thread stack_t hj_app_ss __attribute__((tls_model("initial-exec")))
+    = { .ss_flags = SS_DISABLE };
+static pthread_key_t hj_altstack_key;
+static pthread_once_t hj_altstack_once = PTHREAD_ONCE_INIT;
+
+static void
+hj_altstack_free(void *stk)
+{
+	stack_t ss = { .ss_flags = SS_DISABLE };
+
+	hj_allow();
+	hj_host2(SYS_sigaltstack, &ss, NULL);
+	hj_host2(SYS_munmap, stk, HJ_ALTSTACK);
+	hj_altstack = NULL;
+}
+
+static void
+hj_altstack_keyinit(void)
+{
+
+	(void)pthread_key_create(&hj_altstack_key, hj_altstack_free);
+}
+
+static int
+hj_altstack_get(void)
+{
+	stack_t ss;
+	long stk;
+
+	if (hj_altstack != NULL)
+		return 0;	/* a forked child has its parent's */
+	stk = hj_host(SYS_mmap, 0, HJ_ALTSTACK, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+	if (stk < 0)
+		return (int)-stk;
+	hj_host3(SYS_mprotect, stk, 4096, PROT_NONE);	/* a guard page */
+	hj_altstack = (void *)stk;
+	pthread_once(&hj_altstack_once, hj_altstack_keyinit);
+	(void)pthread_setspecific(hj_altstack_key, hj_altstack);
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_sp = hj_altstack;
+	ss.ss_size = HJ_ALTSTACK;
+	return (int)-hj_host2(SYS_sigaltstack, &ss, NULL);
+}
+
+/* sigaltstack: the program's is remembered (see hj_altstack_get). */
+static long
+hj_sigaltstack(const stack_t *ss, stack_t *old)
+{
+
+	if (old != NULL)
+		*old = hj_app_ss;
+	if (ss != NULL) {
+		if ((unsigned int)ss->ss_flags & ~(SS_DISABLE | SS_AUTODISARM))
+			return -EINVAL;
+		if (!(ss->ss_flags & SS_DISABLE) && ss->ss_size < (size_t)MINSIGSTKSZ)
+			return -ENOMEM;
+		hj_app_ss = *ss;
+	}
+	return 0;
+}
+
 int
 hj_trap_thread(void)
 {
 	long r;
+	int e;
 
 	hj_sel = SEL_ALLOW;
+	if ((e = hj_altstack_get()) != 0)
+		return e;
 	r = hj_host(SYS_prctl, PR_SET_SYSCALL_USER_DISPATCH,
 	    PR_SYS_DISPATCH_ON, (long)hj_gate_start,
 	    (long)(hj_gate_end - hj_gate_start), (long)&hj_sel, 0);
@@ -288,6 +367,8 @@ hj_trapped(long nr, long a[6], ucontext_t *uc)
 	case SYS_fork:
 	case SYS_vfork:
 		return hj_clone(nr, a, uc);
+	case SYS_sigaltstack:
+		return hj_sigaltstack((const stack_t *)a[0], (stack_t *)a[1]);
 	case SYS_exit_group:
 		hj_kernel_halt();
 		return hj_host1(nr, a[0]);
@@ -336,7 +417,7 @@ hj_trap_init(void)
 
 	memset(&act, 0, sizeof(act));
 	act.handler = (void *)hj_sigsys;
-	act.flags = SA_SIGINFO | SA_RESTORER_FLAG | SA_NODEFER;
+	act.flags = SA_SIGINFO | SA_RESTORER_FLAG | SA_NODEFER | SA_ONSTACK;
 	act.restorer = hj_restorer;
 	act.mask = ~SIGBIT(SIGSYS);
 	r = hj_host(SYS_rt_sigaction, SIGSYS, (long)&act, 0, 8, 0, 0);

@@ -259,6 +259,30 @@ cpu_give(struct lwp *l)
 }
 
 /* A temporary lwp of the default process from the cache, or a new one. */
+/*
+ * The process of temporary lwps: the default process, or proc0 once the
+ * halt has ended the default process (proc_exit_all) while host threads
+ * may still enter (an I/O completion of the last writes).
+ */
+static struct proc *
+templwp_proc(void)
+{
+	struct proc *p = proc_default();
+
+	return p != NULL ? p : proc0;
+}
+
+/* A cached temporary lwp, unless its process has gone since. */
+static struct lwp *
+templwp_fresh(struct lwp *l)
+{
+
+	if (l == NULL || l->l_proc == templwp_proc())
+		return l;
+	lwp_free(l);
+	return NULL;
+}
+
 static struct lwp *
 templwp_get(void)
 {
@@ -268,8 +292,8 @@ templwp_get(void)
 	if (templwp_ncache > 0)
 		l = templwp_cache[--templwp_ncache];
 	rumpuser_mutex_exit(sched_mtx);
-	if (l == NULL) {
-		l = lwp_alloc(proc_default(), LW_TEMP);
+	if ((l = templwp_fresh(l)) == NULL) {
+		l = lwp_alloc(templwp_proc(), LW_TEMP);
 		if (l == NULL)
 			panic("rump_schedule: no memory for a temporary lwp");
 	}
@@ -315,7 +339,7 @@ sched_enter_temp(struct lwp *old)
 	cs = cpu_slot(ci);
 	if ((l = cs->cs_templwp) != NULL)
 		cs->cs_templwp = NULL;
-	else
+	if ((l = templwp_fresh(l)) == NULL)
 		l = templwp_get();
 	lwp_bind(l);
 	atomic_store_relaxed(&ci->ci_curlwp, l);
