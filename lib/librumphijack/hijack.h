@@ -71,9 +71,9 @@ long hj_rump(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
 #define hj_rump2(nr, a, b)	hj_rump(nr, (long)(a), (long)(b), 0, 0, 0, 0)
 #define hj_rump3(nr, a, b, c) \
 	hj_rump(nr, (long)(a), (long)(b), (long)(c), 0, 0, 0)
-bool hj_kernel_host(void);
+bool hj_kernel_host(void);	/* this process runs the kernel */
 extern bool hj_trace;		/* RUMPHIJACK_TRACE */
-void hj_trace_call(long nr, const long a[6], long r);	/* this process runs the kernel */
+void hj_trace_call(long nr, const long a[6], long r);
 pid_t hj_fork(void);		/* fork(3) with the kernel process */
 /* A raw fork-like host call nr, with the kernel process; 0 in the child. */
 long hj_fork_call(long nr, long a0, long a1, long a2, long a3, long a4);

@@ -2,12 +2,13 @@
  * hijack_fd.c: the program's descriptors that belong to the kernel.
  *
  * A kernel descriptor has one number in both worlds: in the kernel
- * process it is that number, and on the host a placeholder holds it, so that the host never hands the number out while
- * the kernel has it, dup2 and fork and exec move it like any other, and
- * a close-on-exec flag is the host's to carry out.  A placeholder is an
- * empty memfd of its own, so that a host call that reaches it all the
- * same (a path through /proc/self/fd) touches nothing that matters.  hj_rumpfd has one
- * bit per such number.  A descriptor at $RUMP_FDBASE or above belongs to
+ * process it is that number, and on the host a placeholder holds it, so
+ * that the host never hands the number out while the kernel has it, dup2
+ * and fork and exec move it like any other, and a close-on-exec flag is
+ * the host's to carry out.  A placeholder is an empty memfd of its own,
+ * so that a host call that reaches it all the same (a path through
+ * /proc/self/fd) touches nothing that matters.  hj_rumpfd has one bit
+ * per such number.  A descriptor at $RUMP_FDBASE or above belongs to
  * the kernel's or librumpclient's own host side ("internal"): the
  * program's close_range stops below it, and dup2 onto one that is open is
  * EBUSY.
