@@ -44,6 +44,9 @@ case $BUILD in
 *) B=$SRCDIR/$BUILD ;;
 esac
 LIB=$B/lib/librumphijack.so
+# HIJACK_PRELOAD: libraries to preload before the hijack (the sanitizers'
+# runtimes for an ASan build: see docs/hijack.md).
+PRELOAD="${HIJACK_PRELOAD:+$HIJACK_PRELOAD }$LIB"
 SERVER=$B/bin/rump_server
 RMOUNT=$B/bin/rump.mount
 RHALT=$B/bin/rump.halt
@@ -124,10 +127,10 @@ secs() {
 hj() {
 	if [ "$MODE" = remote ]; then
 		timeout -k 5 "$TMO" env RUMP_SERVER="unix://$SOCK" \
-		    LD_PRELOAD="$LIB" "$@"
+		    LD_PRELOAD="$PRELOAD" "$@"
 	else
 		timeout -k 5 "$TMO" env RUMPHIJACK="path=/rump,image=$IMG" \
-		    LD_PRELOAD="$LIB" "$@"
+		    LD_PRELOAD="$PRELOAD" "$@"
 	fi
 }
 # run DESCRIPTION COMMAND...: COMMAND must exit 0; stdout in $TMP/out,
@@ -195,7 +198,7 @@ refused() {
 	d=$1
 	shift
 	rm -f "$TMP/ran"
-	timeout -k 5 "$TMO" env "$@" LD_PRELOAD="$LIB" \
+	timeout -k 5 "$TMO" env "$@" LD_PRELOAD="$PRELOAD" \
 	    sh -c "echo ran >'$TMP/ran'" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	if [ $rc -ne 1 ]; then
@@ -782,7 +785,7 @@ EIMG=$TMP/eimg
 key() {
 	o=$1
 	shift
-	timeout -k 5 "$TMO" env RUMPHIJACK="$o,image=$EIMG" LD_PRELOAD="$LIB" "$@"
+	timeout -k 5 "$TMO" env RUMPHIJACK="$o,image=$EIMG" LD_PRELOAD="$PRELOAD" "$@"
 }
 run "type=ext4, path=/img" key path=/img,type=ext4 mkdir /img/k
 run "path=/img: cp" key path=/img cp "$SRC/hello.txt" /img/k/hello
