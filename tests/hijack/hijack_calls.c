@@ -9,7 +9,7 @@
  * poll, select, sendfile, copy_file_range, dup2/dup3/F_DUPFD/close_range,
  * mmap, chdir/getcwd/fchdir/realpath, opendir/scandir, the stat family,
  * stdio, EXDEV/ENOENT/EEXIST, chmod through /proc/self/fd of an O_PATH
- * descriptor, fork.  Prints "ok NAME" or "FAIL NAME: detail" per check;
+ * descriptor, fork, a thread on a small stack, sigaltstack.  Prints "ok NAME" or "FAIL NAME: detail" per check;
  * exits 1 if any failed.
  */
 #define _GNU_SOURCE
@@ -25,7 +25,10 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +36,26 @@
 #include <unistd.h>
 
 static int nfail;
+
+/*
+ * A thread on a small stack (posix_spawn's child has 32 KiB) makes calls
+ * that the kernel serves in-process: they run on the hijack's own signal
+ * stack, not on this one.
+ */
+static void *
+small_stack_thread(void *arg)
+{
+	struct stat st;
+	char buf[8];
+	int fd;
+
+	fd = open((const char *)arg, O_RDONLY);
+	if (fd < 0 || read(fd, buf, 5) != 5 || fstat(fd, &st) != 0 ||
+	    stat((const char *)arg, &st) != 0)
+		return (void *)1;
+	close(fd);
+	return NULL;
+}
 static char D[PATH_MAX], H[PATH_MAX], p1[PATH_MAX], p2[PATH_MAX];
 
 /* The condition first, then the detail (errno of the call checked). */
@@ -341,6 +364,32 @@ main(int argc, char **argv)
 	    (long)lseek(fd, 0, SEEK_CUR));
 	check("fork: the child's file", strcmp(getfile(path(p1, D,
 	    "child.txt")), "from the child\n") == 0, "'%s'", getfile(p1));
+
+	/* A thread with a 16 KiB stack. */
+	{
+		pthread_attr_t attr;
+		pthread_t t;
+		void *tr = (void *)2;
+
+		pthread_attr_init(&attr);
+		pthread_attr_setstacksize(&attr, 16384);
+		n = pthread_create(&t, &attr, small_stack_thread,
+		    (void *)(uintptr_t)path(p1, D, "a.txt"));
+		if (n == 0)
+			pthread_join(t, &tr);
+		check("a thread on a 16 KiB stack", n == 0 && tr == NULL,
+		    "create %d, result %p", n, tr);
+	}
+	/* The program's sigaltstack is its own to read back. */
+	{
+		static char alt[65536];
+		stack_t ss = { .ss_sp = alt, .ss_size = sizeof(alt) }, os;
+
+		n = sigaltstack(&ss, NULL);
+		check("sigaltstack reads back", n == 0 &&
+		    sigaltstack(NULL, &os) == 0 && os.ss_sp == alt &&
+		    os.ss_size == sizeof(alt), "rc %d", n);
+	}
 	close(fd);
 	return nfail ? 1 : 0;
 }

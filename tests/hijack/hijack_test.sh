@@ -751,7 +751,8 @@ run "mkdir in the image" hj mkdir "$W" && suite
 # beside $W, out of the mirror's comparisons); one ok or FAIL per check.
 if [ -n "$CC" ]; then
 	mkdir -p "$TMP/calls"
-	if cc -O1 -o "$TMP/hijack_calls" "$SRCDIR/tests/hijack/hijack_calls.c" \
+	if cc -O1 -pthread -o "$TMP/hijack_calls" \
+	    "$SRCDIR/tests/hijack/hijack_calls.c" \
 	    2>"$TMP/err"; then
 		hj "$TMP/hijack_calls" /rump/calls "$TMP/calls" >"$TMP/out" \
 		    2>"$TMP/err"
