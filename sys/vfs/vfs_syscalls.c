@@ -569,19 +569,13 @@ vn_chmod(struct vnode *vp, mode_t mode)
 }
 
 int
-sys_fchmodat(struct lwp *l __unused, const struct sys_fchmodat_args *uap,
-    register_t *retval __unused)
+sys_fchmodat(struct lwp *l, const struct sys_fchmodat_args *uap,
+    register_t *retval)
 {
-	struct vnode *vp;
-	int error;
 
-	error = lookup_file(SCARG(uap, dirfd), SCARG(uap, path), true, false,
-	    &vp);
-	if (error)
-		return error;
-	error = vn_chmod(vp, SCARG(uap, mode));
-	vrele(vp);
-	return error;
+	AT_CALL(fchmodat2, A_(dirfd, SCARG(uap, dirfd));
+	    A_(path, SCARG(uap, path)); A_(mode, SCARG(uap, mode));
+	    A_(flags, 0));
 }
 
 /*

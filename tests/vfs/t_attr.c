@@ -864,6 +864,36 @@ VTEST(umask, umask_does_not_apply_to_chmod_or_symlinks)
 	ck_assert_int_eq(vt_stat("/f").st_mode & 07777, 0666);
 }
 
+VTEST(chmod, fchmodat2_empty_path_changes_an_O_PATH_file)
+{
+	int fd;
+
+	ck_assert_ok(rump_sys_mknod("/f", S_IFREG | 0600, 0));
+	fd = rump_sys_open("/f", O_PATH);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_fails(rump_sys_fchmod(fd, 0640), EBADF);
+	ck_assert_ok(rump_sys_fchmodat2(fd, "", 0640, AT_EMPTY_PATH));
+	ck_assert_int_eq(vt_stat("/f").st_mode & 07777, 0640);
+	ck_assert_fails(rump_sys_fchmodat2(fd, "", 0600, 0), ENOENT);
+	ck_assert_fails(rump_sys_fchmodat2(AT_FDCWD, "/f", 0600, 0x8000),
+	    EINVAL);
+	ck_assert_ok(rump_sys_close(fd));
+}
+
+VTEST(chmod, fchmodat2_nofollow_on_a_symlink_is_EOPNOTSUPP)
+{
+
+	vt_symlink("f", "/l");
+	ck_assert_ok(rump_sys_mknod("/f", S_IFREG | 0600, 0));
+	ck_assert_fails(rump_sys_fchmodat2(AT_FDCWD, "/l", 0644,
+	    AT_SYMLINK_NOFOLLOW), EOPNOTSUPP);
+	ck_assert_ok(rump_sys_fchmodat2(AT_FDCWD, "/f", 0644,
+	    AT_SYMLINK_NOFOLLOW));
+	ck_assert_ok(rump_sys_fchmodat2(AT_FDCWD, "/l", 0604, 0));
+	ck_assert_int_eq(vt_stat("/f").st_mode & 07777, 0604);
+	ck_assert_int_eq(vt_lstat("/l").st_mode & 07777, 0777);
+}
+
 int
 main(void)
 {

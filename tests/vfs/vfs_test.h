@@ -139,6 +139,7 @@
 #define rump_sys_symlinkat(...) syscall(SYS_symlinkat, __VA_ARGS__)
 #define rump_sys_readlinkat(...) syscall(SYS_readlinkat, __VA_ARGS__)
 #define rump_sys_fchmodat(...) syscall(SYS_fchmodat, __VA_ARGS__)
+#define rump_sys_fchmodat2(...) syscall(452, __VA_ARGS__)
 #define rump_sys_faccessat(...) syscall(SYS_faccessat, __VA_ARGS__)
 #define rump_sys_faccessat2(...) syscall(SYS_faccessat2, __VA_ARGS__)
 #define rump_sys_utimensat(...) syscall(SYS_utimensat, __VA_ARGS__)
