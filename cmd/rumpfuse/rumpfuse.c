@@ -12,11 +12,28 @@
  * "/mnt" + path; errors are the kernel's Linux errno values, returned
  * negated.
  *
- * Threads: fuse_loop_mt's worker threads call rump_sys_* directly; a
- * host thread without an lwp of its own borrows one of the kernel's
- * default process, so all of them share one descriptor table, and an
- * open file's kernel descriptor is kept in fi->fh.  No lock of ours is
- * needed: the kernel does its own locking.
+ * Threads: the kernel runs the server as a process of its own (made by
+ * rump_lwproc_rfork at boot, with an empty descriptor table), and every
+ * thread that serves FUSE requests, the main one and each worker of
+ * fuse_loop_mt, gets an lwp of that process bound to it the first time
+ * it enters an operation (rf_thread), given back when the thread exits.
+ * The workers thus share the process's descriptor table, so an open
+ * file's kernel descriptor is kept in fi->fh, and never share an lwp: a
+ * thread enters the kernel on a virtual CPU of its own choosing (the
+ * scheduler starts from the CPU its lwp last had), never waiting for
+ * another thread's borrowed lwp.  Unless -o max_threads= says otherwise,
+ * fuse_loop_mt runs at most as many workers as the kernel has virtual
+ * CPUs (RUMP_NCPU, by default the host's CPUs), so that each worker can
+ * hold a CPU of its own; -s serves with the main thread alone.  No lock
+ * of ours is needed: the kernel does its own locking.
+ *
+ * Caching: the kernel's driver is the only writer of the image while it
+ * is mounted, and every change comes through this mount, so the host
+ * kernel may cache what it is told.  Writes go through the host's page
+ * cache (FUSE writeback cache, -o no_writeback_cache turns it off), which
+ * sends them in large requests when a file is closed or synced; flush is
+ * left unimplemented so that close(2) does not cost a request (there is
+ * nothing to push: the kernel has every write already).
  *
  * When the FUSE file system is unmounted (fusermount3 -u, umount) or the
  * server gets SIGINT/SIGTERM/SIGHUP, the loop ends; the kernel's file
@@ -29,7 +46,7 @@
  * the parent waits for the child's word).
  */
 
-#define FUSE_USE_VERSION 31
+#define FUSE_USE_VERSION 312
 
 #include <dirent.h>
 #include <errno.h>
@@ -38,6 +55,7 @@
 #include <fuse_lowlevel.h>
 #include <limits.h>
 #include <linux/reboot.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,6 +78,59 @@
 
 static const char *progname = "rumpfuse";
 
+/* Options of our own (-o), taken out before libfuse sees the rest. */
+struct rf_opts {
+	int	writeback;		/* the host's writeback cache */
+};
+
+static struct rf_opts rf_opts = { .writeback = 1 };
+
+static const struct fuse_opt rf_optspec[] = {
+	{ "writeback_cache", offsetof(struct rf_opts, writeback), 1 },
+	{ "no_writeback_cache", offsetof(struct rf_opts, writeback), 0 },
+	FUSE_OPT_END
+};
+
+/* The kernel process of the server (set at boot) and its lwps' key. */
+static int rf_pid;
+static pthread_key_t rf_lwpkey;
+static __thread bool rf_bound;
+
+/*
+ * Bind an lwp of the server's process to the calling thread, once; every
+ * operation starts here.  Without one (out of memory), the thread borrows
+ * a temporary lwp of the default process at each call, which works too
+ * but does not see the server's descriptors: the error is returned.
+ */
+static int
+rf_thread(void)
+{
+	int error;
+
+	if (rf_bound)
+		return 0;
+	if ((error = rump_lwproc_newlwp(rf_pid)) != 0)
+		return -error;
+	rf_bound = true;
+	(void)pthread_setspecific(rf_lwpkey, rump_lwproc_curlwp());
+	return 0;
+}
+
+/* A worker thread exits: give its lwp back (an orphan after a halt). */
+static void
+rf_thread_exit(void *l)
+{
+	(void)l;
+	rump_lwproc_releaselwp();
+}
+
+#define ENTER() \
+	do { \
+		int en_err_ = rf_thread(); \
+		if (en_err_ != 0) \
+			return en_err_; \
+	} while (0)
+
 /* The kernel path of a FUSE path: "/mnt" + path. */
 static int
 kpath(char *buf, size_t len, const char *path)
@@ -80,13 +151,17 @@ kpath(char *buf, size_t len, const char *path)
 /* -errno of a rump_sys_* call that returned r. */
 #define RET(r)	((r) == -1 ? -errno : 0)
 
-/* Give a new node to the caller, like a kernel mount would. */
+/*
+ * Give a new node to the caller, like a kernel mount would.  A node made
+ * for root is the kernel's already (its calls run as root), with the
+ * group that the kernel chose (a set-group-ID directory's).
+ */
 static void
 own(const char *kp)
 {
 	struct fuse_context *ctx = fuse_get_context();
 
-	if (ctx != NULL)
+	if (ctx != NULL && (ctx->uid != 0 || ctx->gid != 0))
 		(void)rump_sys_fchownat(AT_FDCWD, kp, ctx->uid, ctx->gid,
 		    AT_SYMLINK_NOFOLLOW);
 }
@@ -94,9 +169,16 @@ own(const char *kp)
 static void *
 rf_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
-	(void)conn;
 	cfg->use_ino = 1;
 	cfg->nullpath_ok = 0;
+	if (rf_opts.writeback && (conn->capable & FUSE_CAP_WRITEBACK_CACHE))
+		conn->want |= FUSE_CAP_WRITEBACK_CACHE;
+	else {
+		rf_opts.writeback = 0;
+		conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
+	}
+	if (conn->capable & FUSE_CAP_READDIRPLUS)
+		conn->want |= FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO;
 	return NULL;
 }
 
@@ -105,6 +187,7 @@ rf_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 {
 	int r;
 
+	ENTER();
 	if (fi != NULL)
 		r = rump_sys_fstat((int)fi->fh, st);
 	else {
@@ -117,6 +200,7 @@ rf_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 static int
 rf_access(const char *path, int mask)
 {
+	ENTER();
 	KPATH(kp, path);
 	return RET(rump_sys_faccessat(AT_FDCWD, kp, mask));
 }
@@ -125,8 +209,9 @@ static int
 rf_readlink(const char *path, char *buf, size_t size)
 {
 	ssize_t n;
-	KPATH(kp, path);
 
+	ENTER();
+	KPATH(kp, path);
 	if (size == 0)
 		return -EINVAL;
 	if ((n = rump_sys_readlink(kp, buf, size - 1)) == -1)
@@ -143,47 +228,76 @@ struct linux_dirent64 {
 	char		d_name[];
 };
 
+/* A directory is opened once per opendir; its descriptor is fi->fh. */
+static int
+rf_opendir(const char *path, struct fuse_file_info *fi)
+{
+	int fd;
+
+	ENTER();
+	KPATH(kp, path);
+	if ((fd = rump_sys_open(kp, O_RDONLY | O_DIRECTORY)) == -1)
+		return -errno;
+	fi->fh = (uint64_t)fd;
+	return 0;
+}
+
+static int
+rf_releasedir(const char *path, struct fuse_file_info *fi)
+{
+	(void)path;
+	ENTER();
+	return RET(rump_sys_close((int)fi->fh));
+}
+
+/*
+ * The whole directory in one call, from its start (offsets 0: libfuse
+ * keeps the listing for the open directory).  For readdirplus
+ * (FUSE_READDIR_PLUS) each entry comes with its full attributes, from
+ * fstatat on the open directory, so that ls -l or find need no lookup and
+ * getattr per entry; otherwise with its inode number and type only.
+ */
 static int
 rf_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
     struct fuse_file_info *fi, enum fuse_readdir_flags flags)
 {
 	char dbuf[16384];
 	struct stat st;
+	enum fuse_fill_dir_flags fill;
 	ssize_t n, i;
-	int fd, error = 0;
-	KPATH(kp, path);
+	int fd = (int)fi->fh;
 
+	(void)path;
 	(void)off;
-	(void)fi;
-	(void)flags;
-	if ((fd = rump_sys_open(kp, O_RDONLY | O_DIRECTORY)) == -1)
+	ENTER();
+	if (rump_sys_lseek(fd, 0, SEEK_SET) == -1)
 		return -errno;
-	for (;;) {
-		if ((n = rump_sys_getdents64(fd, dbuf, sizeof(dbuf))) == -1) {
-			error = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
+	while ((n = rump_sys_getdents64(fd, dbuf, sizeof(dbuf))) > 0) {
 		for (i = 0; i < n;) {
 			struct linux_dirent64 *d = (void *)(dbuf + i);
 
-			memset(&st, 0, sizeof(st));
-			st.st_ino = d->d_ino;
-			st.st_mode = (mode_t)d->d_type << 12;
-			if (filler(buf, d->d_name, &st, 0, 0) != 0)
-				goto out;
 			i += d->d_reclen;
+			fill = 0;
+			if ((flags & FUSE_READDIR_PLUS) &&
+			    rump_sys_fstatat(fd, d->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0)
+				fill = FUSE_FILL_DIR_PLUS;
+			else {
+				memset(&st, 0, sizeof(st));
+				st.st_ino = d->d_ino;
+				st.st_mode = (mode_t)d->d_type << 12;
+			}
+			if (filler(buf, d->d_name, &st, 0, fill) != 0)
+				return 0;
 		}
 	}
-out:
-	rump_sys_close(fd);
-	return error;
+	return n == -1 ? -errno : 0;
 }
 
 static int
 rf_mknod(const char *path, mode_t mode, dev_t rdev)
 {
+	ENTER();
 	KPATH(kp, path);
 
 	if (rump_sys_mknod(kp, mode, rdev) == -1)
@@ -195,6 +309,7 @@ rf_mknod(const char *path, mode_t mode, dev_t rdev)
 static int
 rf_mkdir(const char *path, mode_t mode)
 {
+	ENTER();
 	KPATH(kp, path);
 
 	if (rump_sys_mkdir(kp, mode) == -1)
@@ -206,6 +321,7 @@ rf_mkdir(const char *path, mode_t mode)
 static int
 rf_unlink(const char *path)
 {
+	ENTER();
 	KPATH(kp, path);
 	return RET(rump_sys_unlink(kp));
 }
@@ -213,6 +329,7 @@ rf_unlink(const char *path)
 static int
 rf_rmdir(const char *path)
 {
+	ENTER();
 	KPATH(kp, path);
 	return RET(rump_sys_rmdir(kp));
 }
@@ -220,6 +337,7 @@ rf_rmdir(const char *path)
 static int
 rf_symlink(const char *target, const char *path)
 {
+	ENTER();
 	KPATH(kp, path);
 
 	if (rump_sys_symlink(target, kp) == -1)
@@ -231,6 +349,7 @@ rf_symlink(const char *target, const char *path)
 static int
 rf_rename(const char *from, const char *to, unsigned int flags)
 {
+	ENTER();
 	KPATH(kf, from);
 	KPATH(kt, to);
 	return RET(rump_sys_renameat2(AT_FDCWD, kf, AT_FDCWD, kt, flags));
@@ -239,6 +358,7 @@ rf_rename(const char *from, const char *to, unsigned int flags)
 static int
 rf_link(const char *from, const char *to)
 {
+	ENTER();
 	KPATH(kf, from);
 	KPATH(kt, to);
 	return RET(rump_sys_link(kf, kt));
@@ -247,6 +367,7 @@ rf_link(const char *from, const char *to)
 static int
 rf_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
 {
+	ENTER();
 	if (fi != NULL)
 		return RET(rump_sys_fchmod((int)fi->fh, mode));
 	KPATH(kp, path);
@@ -256,6 +377,7 @@ rf_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
 static int
 rf_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_info *fi)
 {
+	ENTER();
 	if (fi != NULL)
 		return RET(rump_sys_fchown((int)fi->fh, uid, gid));
 	KPATH(kp, path);
@@ -265,6 +387,7 @@ rf_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_info *fi)
 static int
 rf_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 {
+	ENTER();
 	if (fi != NULL)
 		return RET(rump_sys_ftruncate((int)fi->fh, size));
 	KPATH(kp, path);
@@ -275,19 +398,38 @@ static int
 rf_utimens(const char *path, const struct timespec ts[2],
     struct fuse_file_info *fi)
 {
+	ENTER();
 	if (fi != NULL)
 		return RET(rump_sys_utimensat((int)fi->fh, NULL, ts, 0));
 	KPATH(kp, path);
 	return RET(rump_sys_utimensat(AT_FDCWD, kp, ts, AT_SYMLINK_NOFOLLOW));
 }
 
+/*
+ * The kernel flags of an open through the mount.  With the writeback
+ * cache the host reads pages of a file opened write-only (to fill a page
+ * that is written in part) and places appends itself: the kernel file is
+ * opened for reading and writing and without O_APPEND.
+ */
+static int
+oflags(int flags)
+{
+	if (rf_opts.writeback) {
+		if ((flags & O_ACCMODE) == O_WRONLY)
+			flags = (flags & ~O_ACCMODE) | O_RDWR;
+		flags &= ~O_APPEND;
+	}
+	return flags;
+}
+
 static int
 rf_open(const char *path, struct fuse_file_info *fi)
 {
 	int fd;
-	KPATH(kp, path);
 
-	if ((fd = rump_sys_open(kp, fi->flags & ~O_NOFOLLOW)) == -1)
+	ENTER();
+	KPATH(kp, path);
+	if ((fd = rump_sys_open(kp, oflags(fi->flags) & ~O_NOFOLLOW)) == -1)
 		return -errno;
 	fi->fh = (uint64_t)fd;
 	return 0;
@@ -297,9 +439,10 @@ static int
 rf_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 {
 	int fd;
-	KPATH(kp, path);
 
-	if ((fd = rump_sys_open(kp, fi->flags | O_CREAT, mode)) == -1)
+	ENTER();
+	KPATH(kp, path);
+	if ((fd = rump_sys_open(kp, oflags(fi->flags) | O_CREAT, mode)) == -1)
 		return -errno;
 	own(kp);
 	fi->fh = (uint64_t)fd;
@@ -311,6 +454,8 @@ rf_read(const char *path, char *buf, size_t size, off_t off,
     struct fuse_file_info *fi)
 {
 	ssize_t n;
+
+	ENTER();
 
 	(void)path;
 	if ((n = rump_sys_pread((int)fi->fh, buf, size, off)) == -1)
@@ -324,6 +469,8 @@ rf_write(const char *path, const char *buf, size_t size, off_t off,
 {
 	ssize_t n;
 
+	ENTER();
+
 	(void)path;
 	if ((n = rump_sys_pwrite((int)fi->fh, buf, size, off)) == -1)
 		return -errno;
@@ -334,6 +481,8 @@ static int
 rf_statfs(const char *path, struct statvfs *sv)
 {
 	struct statfs sf;
+
+	ENTER();
 	KPATH(kp, path);
 
 	if (rump_sys_statfs(kp, &sf) == -1)
@@ -355,6 +504,7 @@ rf_statfs(const char *path, struct statvfs *sv)
 static int
 rf_release(const char *path, struct fuse_file_info *fi)
 {
+	ENTER();
 	(void)path;
 	return RET(rump_sys_close((int)fi->fh));
 }
@@ -362,43 +512,29 @@ rf_release(const char *path, struct fuse_file_info *fi)
 static int
 rf_fsync(const char *path, int datasync, struct fuse_file_info *fi)
 {
+	ENTER();
 	(void)path;
 	if (datasync)
 		return RET(rump_sys_fdatasync((int)fi->fh));
 	return RET(rump_sys_fsync((int)fi->fh));
 }
 
-/*
- * close(2) on the mount: nothing to push, every write is already in the
- * kernel (its buffer cache reaches the image on fsync and unmount).
- */
-static int
-rf_flush(const char *path, struct fuse_file_info *fi)
-{
-	(void)path;
-	(void)fi;
-	return 0;
-}
-
 static int
 rf_fsyncdir(const char *path, int datasync, struct fuse_file_info *fi)
 {
-	int fd, r;
-	KPATH(kp, path);
-
-	(void)fi;
-	if ((fd = rump_sys_open(kp, O_RDONLY | O_DIRECTORY)) == -1)
-		return -errno;
-	r = datasync ? rump_sys_fdatasync(fd) : rump_sys_fsync(fd);
-	r = RET(r);
-	rump_sys_close(fd);
-	return r;
+	(void)path;
+	ENTER();
+	if (datasync)
+		return RET(rump_sys_fdatasync((int)fi->fh));
+	return RET(rump_sys_fsync((int)fi->fh));
 }
 
 static off_t
 rf_lseek(const char *path, off_t off, int whence, struct fuse_file_info *fi)
 {
 	off_t r;
+
+	ENTER();
 
 	(void)path;
 	if ((r = rump_sys_lseek((int)fi->fh, off, whence)) == -1)
@@ -411,7 +547,9 @@ static const struct fuse_operations rf_ops = {
 	.getattr	= rf_getattr,
 	.access		= rf_access,
 	.readlink	= rf_readlink,
+	.opendir	= rf_opendir,
 	.readdir	= rf_readdir,
+	.releasedir	= rf_releasedir,
 	.mknod		= rf_mknod,
 	.mkdir		= rf_mkdir,
 	.unlink		= rf_unlink,
@@ -430,7 +568,6 @@ static const struct fuse_operations rf_ops = {
 	.statfs		= rf_statfs,
 	.release	= rf_release,
 	.fsync		= rf_fsync,
-	.flush		= rf_flush,
 	.fsyncdir	= rf_fsyncdir,
 	.lseek		= rf_lseek,
 };
@@ -443,22 +580,40 @@ usage(void)
 	exit(2);
 }
 
-/* Does the comma-separated option list opts hold "ro"? */
+/* Does the comma-separated option list opts hold name or name=...? */
 static bool
-has_ro(const char *opts)
+has_opt(const char *opts, const char *name)
 {
 	const char *p = opts;
-	size_t len;
+	size_t len, nlen = strlen(name);
 
 	while (*p != '\0') {
 		len = strcspn(p, ",");
-		if (len == 2 && strncmp(p, "ro", 2) == 0)
+		if (len >= nlen && strncmp(p, name, nlen) == 0 &&
+		    (len == nlen || p[nlen] == '='))
 			return true;
 		p += len;
 		if (*p == ',')
 			p++;
 	}
 	return false;
+}
+
+/*
+ * The kernel's virtual CPUs, as it counts them (RUMP_NCPU, by default
+ * the host's online CPUs): the default number of FUSE worker threads.
+ */
+static unsigned int
+kernel_ncpu(void)
+{
+	const char *v = getenv("RUMP_NCPU");
+	long n = 0;
+
+	if (v != NULL)
+		n = strtol(v, NULL, 10);
+	if (n <= 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned int)n : 1;
 }
 
 /*
@@ -486,7 +641,10 @@ detect_type(const char *image)
 	return NULL;
 }
 
-/* Boot the kernel and mount the image on /mnt; 0 or an errno. */
+/*
+ * Boot the kernel, become the server's process (bound to the calling
+ * thread) and mount the image on /mnt; 0 or an errno.
+ */
 static int
 kernel_mount(const char *image, const char *type, bool ro)
 {
@@ -497,6 +655,12 @@ kernel_mount(const char *image, const char *type, bool ro)
 		    strerror(error));
 		return error;
 	}
+	if ((error = rump_lwproc_rfork(RUMP_RFCFDG)) != 0) {
+		fprintf(stderr, "%s: rfork: %s\n", progname, strerror(error));
+		return error;
+	}
+	rf_pid = rump_sys_getpid();
+	rf_bound = true;
 	if ((error = rump_pub_etfs_register(DEV, image, RUMP_ETFS_BLK)) != 0) {
 		fprintf(stderr, "%s: %s: %s\n", progname, image,
 		    strerror(error));
@@ -527,11 +691,12 @@ main(int argc, char **argv)
 {
 	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
 	struct fuse_cmdline_opts opts;
+	struct fuse_loop_config *loop = NULL;
 	struct fuse *fuse = NULL;
 	const char *type = NULL, *image = NULL;
 	char fsname[PATH_MAX + 16];
 	char *imgabs = NULL;
-	bool ro = false, mounted = false;
+	bool ro = false, mounted = false, nthreads = false;
 	int i, rc = 1, pfd[2] = { -1, -1 };
 	pid_t pid;
 	char ok;
@@ -546,20 +711,21 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[i], "-o") == 0) {
 			if (++i == argc)
 				usage();
-			if (has_ro(argv[i]))
-				ro = true;
+			ro |= has_opt(argv[i], "ro");
+			nthreads |= has_opt(argv[i], "max_threads");
 			fuse_opt_add_arg(&args, "-o");
 			fuse_opt_add_arg(&args, argv[i]);
 		} else if (strncmp(argv[i], "-o", 2) == 0) {
-			if (has_ro(argv[i] + 2))
-				ro = true;
+			ro |= has_opt(argv[i] + 2, "ro");
+			nthreads |= has_opt(argv[i] + 2, "max_threads");
 			fuse_opt_add_arg(&args, argv[i]);
 		} else if (argv[i][0] != '-' && image == NULL)
 			image = argv[i];
 		else
 			fuse_opt_add_arg(&args, argv[i]);
 	}
-	if (fuse_parse_cmdline(&args, &opts) != 0)
+	if (fuse_opt_parse(&args, &rf_opts, rf_optspec, NULL) != 0 ||
+	    fuse_parse_cmdline(&args, &opts) != 0)
 		usage();
 	if (opts.show_help) {
 		printf("usage: %s [-t TYPE] [-o OPTIONS] IMAGE MOUNTPOINT\n\n",
@@ -602,7 +768,8 @@ main(int argc, char **argv)
 		close(pfd[0]);
 	}
 
-	if (kernel_mount(imgabs, type, ro) != 0)
+	if (pthread_key_create(&rf_lwpkey, rf_thread_exit) != 0 ||
+	    kernel_mount(imgabs, type, ro) != 0)
 		goto halt;
 	mounted = true;
 	if ((fuse = fuse_new(&args, &rf_ops, sizeof(rf_ops), NULL)) == NULL)
@@ -630,8 +797,18 @@ main(int argc, char **argv)
 	/* Negative: an error; positive: the signal that ended the loop. */
 	if (opts.singlethread)
 		i = fuse_loop(fuse);
-	else
-		i = fuse_loop_mt(fuse, opts.clone_fd);
+	else if ((loop = fuse_loop_cfg_create()) == NULL)
+		i = -ENOMEM;
+	else {
+		fuse_loop_cfg_set_clone_fd(loop, (unsigned int)opts.clone_fd);
+		if (opts.max_idle_threads != UINT_MAX)
+			fuse_loop_cfg_set_idle_threads(loop,
+			    opts.max_idle_threads);
+		fuse_loop_cfg_set_max_threads(loop,
+		    nthreads ? opts.max_threads : kernel_ncpu());
+		i = fuse_loop_mt(fuse, loop);
+		fuse_loop_cfg_destroy(loop);
+	}
 	rc = i < 0;
 	fuse_remove_signal_handlers(fuse_get_session(fuse));
 unmount:
