@@ -29,9 +29,11 @@
  *
  * Caching: the kernel's driver is the only writer of the image while it
  * is mounted, and every change comes through this mount, so the host
- * kernel may cache what it is told.  Writes go through the host's page
- * cache (FUSE writeback cache, -o no_writeback_cache turns it off), which
- * sends them in large requests when a file is closed or synced; flush is
+ * kernel may cache what it is told.  -o writeback_cache lets writes go
+ * through the host's page cache, which sends them in large requests when
+ * a file is closed or synced; it is off by default: the host then keeps
+ * a file's times itself, and a new file's ctime can be older than its
+ * mtime (the POSIX suite sees it), for no gain measured here.  flush is
  * left unimplemented so that close(2) does not cost a request (there is
  * nothing to push: the kernel has every write already).
  *
@@ -83,7 +85,7 @@ struct rf_opts {
 	int	writeback;		/* the host's writeback cache */
 };
 
-static struct rf_opts rf_opts = { .writeback = 1 };
+static struct rf_opts rf_opts = { .writeback = 0 };
 
 static const struct fuse_opt rf_optspec[] = {
 	{ "writeback_cache", offsetof(struct rf_opts, writeback), 1 },
@@ -152,18 +154,37 @@ kpath(char *buf, size_t len, const char *path)
 #define RET(r)	((r) == -1 ? -errno : 0)
 
 /*
- * Give a new node to the caller, like a kernel mount would.  A node made
- * for root is the kernel's already (its calls run as root), with the
- * group that the kernel chose (a set-group-ID directory's).
+ * Give a new node to the caller, like a kernel mount would.  The
+ * kernel's calls run as root, so the node is root's, in the group that
+ * the kernel chose: a set-group-ID directory's stays.  chown clears the
+ * set-user-ID and set-group-ID bits of a file (Linux's rule, which the
+ * kernel follows), so they are put back: the caller asked for them.
  */
 static void
 own(const char *kp)
 {
 	struct fuse_context *ctx = fuse_get_context();
+	struct stat st, pst;
+	char parent[PATH_MAX + sizeof(MNT)];
+	char *slash;
+	gid_t gid;
 
-	if (ctx != NULL && (ctx->uid != 0 || ctx->gid != 0))
-		(void)rump_sys_fchownat(AT_FDCWD, kp, ctx->uid, ctx->gid,
-		    AT_SYMLINK_NOFOLLOW);
+	if (ctx == NULL || rump_sys_lstat(kp, &st) == -1)
+		return;
+	gid = ctx->gid;
+	snprintf(parent, sizeof(parent), "%s", kp);
+	if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
+		*slash = '\0';
+		if (rump_sys_stat(parent, &pst) == 0 && (pst.st_mode & S_ISGID))
+			gid = st.st_gid;
+	}
+	if (st.st_uid == ctx->uid && st.st_gid == gid)
+		return;
+	if (rump_sys_fchownat(AT_FDCWD, kp, ctx->uid, gid,
+	    AT_SYMLINK_NOFOLLOW) == -1 || S_ISLNK(st.st_mode) ||
+	    !(st.st_mode & (S_ISUID | S_ISGID)))
+		return;
+	(void)rump_sys_chmod(kp, st.st_mode & 07777);
 }
 
 static void *
@@ -661,6 +682,8 @@ kernel_mount(const char *image, const char *type, bool ro)
 	}
 	rf_pid = rump_sys_getpid();
 	rf_bound = true;
+	/* The host applied the caller's umask to the modes we are given. */
+	(void)rump_sys_umask(0);
 	if ((error = rump_pub_etfs_register(DEV, image, RUMP_ETFS_BLK)) != 0) {
 		fprintf(stderr, "%s: %s: %s\n", progname, image,
 		    strerror(error));
