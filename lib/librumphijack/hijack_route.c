@@ -205,6 +205,54 @@ hj_rump6(long nr, const long a[6])
 	return r == -ENOSYS ? -EOPNOTSUPP : r;
 }
 
+/* Whether relative path p has a component named like the prefix's last. */
+static bool
+hj_names_prefix(const char *p)
+{
+	const char *last = strrchr(hj_cfg.prefix, '/');
+	size_t n;
+
+	if (hj_cfg.prefixlen == 0 || last == NULL)
+		return false;
+	n = strlen(++last);
+	for (; *p != '\0'; p = strchrnul(p, '/'), p += *p == '/') {
+		if (strncmp(p, last, n) == 0 && (p[n] == '/' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A relative path from a host directory that leads under the prefix
+ * ("rump/x" from "/", as mkdir -p and fts walk): the kernel's path in
+ * buf and true; else false, buf unchanged.
+ */
+static bool
+hj_host_rel(char *buf, long dirfd)
+{
+	char dir[HJ_PATHMAX], join[HJ_PATHMAX];
+	const char *kp;
+	long n;
+
+	if (!hj_names_prefix(buf))
+		return false;
+	if (dirfd == AT_FDCWD)
+		n = hj_host2(SYS_getcwd, dir, sizeof(dir)) > 0 ?
+		    (long)strlen(dir) : -1;
+	else {
+		snprintf(join, sizeof(join), "/proc/self/fd/%ld", dirfd);
+		n = hj_host3(SYS_readlink, join, dir, sizeof(dir) - 1);
+	}
+	if (n <= 0 || dir[0] != '/')
+		return false;
+	dir[n] = '\0';
+	if ((size_t)snprintf(join, sizeof(join), "%s/%s", n > 1 ? dir : "",
+	    buf) >= sizeof(join) || (kp = hj_rumppath(join, false)) == NULL)
+		return false;
+	memmove(buf, kp, strlen(kp) + 1);
+	return true;
+}
+
 /*
  * Where the path in argument i goes (dirfd: its directory descriptor, or
  * AT_FDCWD): 1 the kernel, with a[i] replaced by the kernel's path in
@@ -223,8 +271,13 @@ hj_path_arg(long a[6], int i, long dirfd, char *buf)
 	if ((n = hj_copyinstr((const char *)a[i], buf, HJ_PATHMAX)) < 0)
 		return n == -EFAULT ? 0 : n;	/* the host says EFAULT */
 	rel = dirfd == AT_FDCWD ? hj_cwd_rump : hj_fd_isrump(dirfd);
-	if ((kp = hj_rumppath(buf, rel)) == NULL)
+	if ((kp = hj_rumppath(buf, rel)) == NULL) {
+		if (buf[0] != '/' && hj_host_rel(buf, dirfd)) {
+			a[i] = (long)buf;
+			return 1;
+		}
 		return hj_magic_fd(buf, &kp) >= 0 ? 2 : 0;
+	}
 	if (kp != buf)
 		memmove(buf, kp, strlen(kp) + 1);
 	a[i] = (long)buf;

@@ -272,6 +272,20 @@ main(int argc, char **argv)
 	    strcmp(cwd, D) == 0, "cwd '%s' (%s)", cwd, strerror(errno));
 	close(fd2);
 	s = realpath(".", NULL);
+	/* From a host directory down into the prefix: "rump/..." from "/". */
+	{
+		int rfd = open("/", O_RDONLY | O_DIRECTORY);
+		char rel[PATH_MAX + 16];
+
+		snprintf(rel, sizeof(rel), "%s/viafd", D + 1);
+		n = rfd >= 0 ? mkdirat(rfd, rel, 0755) : -1;
+		check("mkdirat from / into the prefix", n == 0 &&
+		    stat(path(p1, D, "viafd"), &st) == 0 && S_ISDIR(st.st_mode),
+		    "%s: %s", rel, strerror(errno));
+		if (rfd >= 0)
+			close(rfd);
+		rmdir(path(p1, D, "viafd"));
+	}
 	check("realpath .", s && strcmp(s, D) == 0, "'%s'", s ? s : "NULL");
 	free(s);
 	seen = 0;
