@@ -771,6 +771,20 @@ if [ -n "$CC" ]; then
 		fail "cc hijack_calls.c: $(head -n 3 "$TMP/err" | tr '\n' ' ')"
 	fi
 	devnull "hijack_calls"
+	# A library that interposes fork before the hijack (as libasan
+	# does): the raw clone comes from inside fork(3), whose atfork
+	# handlers gave the child its kernel process already.
+	if cc -shared -fPIC -o "$TMP/fork_shim.so" \
+	    "$SRCDIR/tests/hijack/fork_shim.c" -ldl 2>"$TMP/err"; then
+		run "fork interposed before the hijack" timeout -k 5 "$TMO" \
+		    env RUMPHIJACK="path=/rump,image=$IMG" \
+		    LD_PRELOAD="$TMP/fork_shim.so $PRELOAD" sh -c \
+		    'echo forked >/rump/calls/shim && cat /rump/calls/shim |
+		    cat && rm /rump/calls/shim'
+		is "fork interposed before the hijack" "forked"
+	else
+		fail "cc fork_shim.c: $(head -n 3 "$TMP/err" | tr '\n' ' ')"
+	fi
 else
 	echo "note: no cc: hijack_calls left out"
 fi
