@@ -67,19 +67,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mkimg() {
-	rm -f "$img"
-	truncate -s 1G "$img"
-	mke2fs -F -q -t ext2 "$img"
-}
-
-now() {
-	date +%s.%N
-}
-
-elapsed() {
-	awk "BEGIN { printf \"%.3f\", $2 - $1 }"
-}
+. "$(dirname "$0")/bench_lib.sh"
 
 fsck() {
 	if ! e2fsck -fn "$img" >/dev/null 2>&1; then
@@ -87,14 +75,6 @@ fsck() {
 		e2fsck -fn "$img" 2>&1 | head -n 20
 		exit 1
 	fi
-}
-
-# The tree at $mnt/$1: name, type, mode, owner, size (not of
-# directories), time, symlink target.
-listing() {
-	(cd "$mnt/$1" && find . -path ./lost+found -prune -o -printf \
-	    '%p %y %m %U %G %s %T@ %l\n') |
-	    awk '$2 == "d" { $6 = "-" } 1' | sort
 }
 
 # Keep the listing of the image's tree $2 as $dir/fuse_$1.lst.
@@ -210,12 +190,6 @@ while [ "$r" -lt "$runs" ]; do
 	r=$((r + 1))
 done
 rm -rf "$img" "$src"
-
-median() {
-	echo "$@" | tr ' ' '\n' | grep . | sort -n | awk \
-	    '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
-	    else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 mr=$(median $rf)
 mrs=$(median $rfs)

@@ -58,23 +58,7 @@ sh "$(dirname "$0")/bench_tree.sh" "$tarball"
 nfiles=$(tar -tvf "$tarball" | grep -c '^-')
 mb=$(( $(stat -c %s "$tarball") / 1000000 ))
 
-mkimg() {
-	rm -f "$img"
-	truncate -s 1G "$img"
-	mke2fs -F -q -t "$fstype" "$img"
-}
-
-now() {
-	date +%s.%N
-}
-
-# The tree at $mnt: name, type, mode, owner, size (not of directories),
-# time, symlink target.
-listing() {
-	(cd "$mnt" && find . -path ./lost+found -prune -o -printf \
-	    '%p %y %m %U %G %s %T@ %l\n') |
-	    awk '$2 == "d" { $6 = "-" } 1' | sort
-}
+. "$(dirname "$0")/bench_lib.sh"
 
 ours=""
 host=""
@@ -125,12 +109,6 @@ while [ "$r" -lt "$runs" ]; do
 	fi
 	r=$((r + 1))
 done
-
-median() {
-	echo "$@" | tr ' ' '\n' | grep . | sort -n | awk \
-	    '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
-	    else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 mo=$(median $ours)
 mh=$(median $host)
