@@ -552,7 +552,7 @@ hj_special(long nr, long a[6])
 		return hj_mmap(a);
 	case SYS_poll:
 		return hj_poll((struct pollfd *)a[0], (unsigned long)a[1],
-		    a[2], NULL, 0);
+		    (int)a[2], NULL, 0);	/* an int timeout */
 	case SYS_ppoll:
 	case SYS_select:
 	case SYS_pselect6:
