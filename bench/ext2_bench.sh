@@ -34,6 +34,7 @@ sh "$(dirname "$0")/bench_tree.sh" "$tarball"
 nfiles=$(tar -tvf "$tarball" | grep -c '^-')
 mb=$(( $(stat -c %s "$tarball") / 1000000 ))
 
+bench=ext2
 . "$(dirname "$0")/bench_lib.sh"
 
 ours=""
@@ -44,32 +45,14 @@ while [ "$r" -lt "$runs" ]; do
 	t=$("$untar" "$img" "$tarball" "$fstype" 2>/dev/null)
 	ours="$ours $t"
 	if [ "$r" -eq 0 ]; then
-		if ! e2fsck -fn "$img" >/dev/null 2>&1; then
-			echo "ext2 untar: e2fsck -fn: problems in our image:"
-			e2fsck -fn "$img" 2>&1 | head -n 20
-			exit 1
-		fi
-		mount -o loop,ro "$img" "$mnt"
-		listing > "$dir/ext2_ours.lst"
-		umount "$mnt"
+		fsck ours
+		keep_listing ours
 	fi
-
-	mkimg
-	t0=$(now)
-	mount -o loop "$img" "$mnt"
-	tar -xpf "$tarball" -C "$mnt"
-	umount "$mnt"
-	t1=$(now)
-	host="$host $(awk "BEGIN { printf \"%.3f\", $t1 - $t0 }")"
+	host_untar
+	host="$host $t"
 	if [ "$r" -eq 0 ]; then
-		mount -o loop,ro "$img" "$mnt"
-		listing > "$dir/ext2_host.lst"
-		umount "$mnt"
-		if ! cmp -s "$dir/ext2_ours.lst" "$dir/ext2_host.lst"; then
-			echo "ext2 untar: our tree differs from the host's:"
-			diff "$dir/ext2_host.lst" "$dir/ext2_ours.lst" | head
-			exit 1
-		fi
+		keep_listing host
+		same_tree ours host
 	fi
 	r=$((r + 1))
 done

@@ -67,30 +67,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+bench=fuse
 . "$(dirname "$0")/bench_lib.sh"
-
-fsck() {
-	if ! e2fsck -fn "$img" >/dev/null 2>&1; then
-		echo "fuse bench: e2fsck -fn: problems in the image of $1:"
-		e2fsck -fn "$img" 2>&1 | head -n 20
-		exit 1
-	fi
-}
-
-# Keep the listing of the image's tree $2 as $dir/fuse_$1.lst.
-keep_listing() {
-	mount -o loop,ro "$img" "$mnt"
-	listing "$2" > "$dir/fuse_$1.lst"
-	umount "$mnt"
-}
-
-same_tree() {
-	if ! cmp -s "$dir/fuse_$1.lst" "$dir/fuse_$2.lst"; then
-		echo "fuse bench: the tree of $1 differs from that of $2:"
-		diff "$dir/fuse_$2.lst" "$dir/fuse_$1.lst" | head
-		exit 1
-	fi
-}
 
 # Untar through the FUSE server "$@" (started with IMAGE MOUNTPOINT after
 # its arguments), unmount, wait for the server: the seconds in t.
@@ -135,12 +113,8 @@ run_fuse2fs() {
 }
 
 run_host() {
-	mkimg
-	t0=$(now)
-	mount -o loop "$img" "$mnt"
-	tar -xpf "$tarball" -C "$mnt"
-	umount "$mnt"
-	host="$host $(elapsed "$t0" "$(now)")"
+	host_untar
+	host="$host $t"
 	fsck "the host kernel"
 	[ "$1" -ne 0 ] || keep_listing host .
 }

@@ -58,6 +58,7 @@ sh "$(dirname "$0")/bench_tree.sh" "$tarball"
 nfiles=$(tar -tvf "$tarball" | grep -c '^-')
 mb=$(( $(stat -c %s "$tarball") / 1000000 ))
 
+bench=hijack
 . "$(dirname "$0")/bench_lib.sh"
 
 ours=""
@@ -79,33 +80,13 @@ while [ "$r" -lt "$runs" ]; do
 		    "/dev/null: $devnull -> $(stat -c '%a %u %g' /dev/null)"
 		exit 1
 	fi
-	if ! e2fsck -fn "$img" >/dev/null 2>&1; then
-		echo "hijack untar: e2fsck -fn: problems in our image (run $r):"
-		e2fsck -fn "$img" 2>&1 | head -n 20
-		exit 1
-	fi
+	fsck "ours (run $r)"
+	[ "$r" -ne 0 ] || keep_listing ours
+	host_untar
+	host="$host $t"
 	if [ "$r" -eq 0 ]; then
-		mount -o loop,ro "$img" "$mnt"
-		listing > "$dir/hijack_ours.lst"
-		umount "$mnt"
-	fi
-
-	mkimg
-	t0=$(now)
-	mount -o loop "$img" "$mnt"
-	tar -xf "$tarball" -C "$mnt"
-	umount "$mnt"
-	t1=$(now)
-	host="$host $(awk "BEGIN { printf \"%.3f\", $t1 - $t0 }")"
-	if [ "$r" -eq 0 ]; then
-		mount -o loop,ro "$img" "$mnt"
-		listing > "$dir/hijack_host.lst"
-		umount "$mnt"
-		if ! cmp -s "$dir/hijack_ours.lst" "$dir/hijack_host.lst"; then
-			echo "hijack untar: our tree differs from the host's:"
-			diff "$dir/hijack_host.lst" "$dir/hijack_ours.lst" | head
-			exit 1
-		fi
+		keep_listing host
+		same_tree ours host
 	fi
 	r=$((r + 1))
 done
