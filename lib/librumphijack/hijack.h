@@ -90,6 +90,7 @@ long hj_fd_fcntl(long fd, long cmd, long arg);
 long hj_fd_close_range(unsigned int first, unsigned int last,
     unsigned int flags);
 bool hj_fd_internal(long fd);
+extern int hj_fdbase;		/* RUMP_FDBASE: ours from here up */
 void hj_fd_state_env(char *buf, size_t len);
 void hj_fd_state_load(const char *s);
 

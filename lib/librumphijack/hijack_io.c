@@ -114,8 +114,11 @@ hj_poll(struct pollfd *fds, unsigned long nfds, long timeout_ms,
 		fds[i].revents = 0;
 	deadline = timeout_ms < 0 ? -1 : hj_now_ms() + timeout_ms;
 	for (;;) {
-		if ((r = hj_poll_world(fds, nfds, true, 0, tmp)) != 0)
+		if ((r = hj_poll_world(fds, nfds, true, 0, tmp)) != 0) {
+			if (r > 0)	/* the host's part too, not waiting */
+				hj_poll_world(fds, nfds, false, 0, tmp);
 			break;
+		}
 		left = deadline < 0 ? HJ_SLICE_MS : deadline - hj_now_ms();
 		if (left > HJ_SLICE_MS)
 			left = HJ_SLICE_MS;
@@ -125,9 +128,7 @@ hj_poll(struct pollfd *fds, unsigned long nfds, long timeout_ms,
 		    left == 0)
 			break;
 	}
-	if (r > 0) {	/* one world was ready: count both */
-		hj_poll_world(fds, nfds, false, 0, tmp);
-		hj_poll_world(fds, nfds, true, 0, tmp);
+	if (r > 0) {	/* both worlds' revents are in: count them */
 		for (i = 0, r = 0; i < nfds; i++)
 			r += fds[i].fd >= 0 && fds[i].revents != 0;
 	}
@@ -135,7 +136,7 @@ hj_poll(struct pollfd *fds, unsigned long nfds, long timeout_ms,
 	return r;
 }
 
-/* select and pselect6 through hj_poll; ppoll too. */
+/* select and pselect6 through hj_poll. */
 long
 hj_select(long nr, long a[6])
 {
@@ -150,13 +151,6 @@ hj_select(long nr, long a[6])
 	bool any = false;
 	static const short ev[3] = { POLLIN, POLLOUT, POLLPRI };
 
-	if (nr == SYS_ppoll) {
-		ts = (struct timespec *)a[2];
-		if (ts != NULL)
-			ms = ts->tv_sec * 1000 + ts->tv_nsec / 1000000;
-		return hj_poll((struct pollfd *)a[0], (unsigned long)a[1], ms,
-		    (const void *)a[3], (size_t)a[4]);
-	}
 	if (nfds < 0 || nfds > FD_SETSIZE)
 		return -EINVAL;
 	for (i = 0; i < 3; i++)
@@ -217,31 +211,16 @@ hj_select(long nr, long a[6])
 	return r;
 }
 
-/* read or pread (off >= 0) of either world. */
+/* read or write (pread or pwrite with off >= 0) of either world. */
 static long
-hj_rd(long fd, void *buf, size_t len, long off)
+hj_rw(bool wr, long fd, const void *buf, size_t len, long off)
 {
-	bool rump = hj_fd_isrump(fd);
+	long nr = off >= 0 ? (wr ? SYS_pwrite64 : SYS_pread64) :
+	    (wr ? SYS_write : SYS_read);
 
-	if (off >= 0)
-		return rump ? hj_rump(SYS_pread64, fd, (long)buf, (long)len,
-		    off, 0, 0) : hj_host(SYS_pread64, fd, (long)buf,
-		    (long)len, off, 0, 0);
-	return rump ? hj_rump3(SYS_read, fd, buf, len) :
-	    hj_host3(SYS_read, fd, buf, len);
-}
-
-static long
-hj_wr(long fd, const void *buf, size_t len, long off)
-{
-	bool rump = hj_fd_isrump(fd);
-
-	if (off >= 0)
-		return rump ? hj_rump(SYS_pwrite64, fd, (long)buf, (long)len,
-		    off, 0, 0) : hj_host(SYS_pwrite64, fd, (long)buf,
-		    (long)len, off, 0, 0);
-	return rump ? hj_rump3(SYS_write, fd, buf, len) :
-	    hj_host3(SYS_write, fd, buf, len);
+	return hj_fd_isrump(fd) ?
+	    hj_rump(nr, fd, (long)buf, (long)len, off, 0, 0) :
+	    hj_host(nr, fd, (long)buf, (long)len, off, 0, 0);
 }
 
 /*
@@ -258,7 +237,7 @@ hj_copy_loop(long in, long long *inoff, long out, long long *outoff,
 	if ((buf = malloc(HJ_COPYBUF)) == NULL)
 		return -ENOMEM;
 	while (len > 0) {
-		got = hj_rd(in, buf, len < HJ_COPYBUF ? len : HJ_COPYBUF,
+		got = hj_rw(false, in, buf, len < HJ_COPYBUF ? len : HJ_COPYBUF,
 		    inoff ? *inoff : -1);
 		if (got <= 0) {
 			if (got < 0 && total == 0)
@@ -266,7 +245,7 @@ hj_copy_loop(long in, long long *inoff, long out, long long *outoff,
 			break;
 		}
 		for (put = 0; put < got; put += w) {
-			w = hj_wr(out, buf + put, (size_t)(got - put),
+			w = hj_rw(true, out, buf + put, (size_t)(got - put),
 			    outoff ? *outoff + put : -1);
 			if (w <= 0)
 				break;

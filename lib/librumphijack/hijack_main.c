@@ -18,8 +18,6 @@
 
 #include "hijack.h"
 
-extern int hj_fdbase;
-
 /* The kernel's host descriptors go high: see hijack_fd.c. */
 static void
 hj_set_fdbase(void)

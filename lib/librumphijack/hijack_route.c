@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hijack.h"
@@ -553,7 +554,13 @@ hj_special(long nr, long a[6])
 	case SYS_poll:
 		return hj_poll((struct pollfd *)a[0], (unsigned long)a[1],
 		    (int)a[2], NULL, 0);	/* an int timeout */
-	case SYS_ppoll:
+	case SYS_ppoll: {
+		const struct timespec *ts = (const struct timespec *)a[2];
+
+		return hj_poll((struct pollfd *)a[0], (unsigned long)a[1],
+		    ts ? ts->tv_sec * 1000 + ts->tv_nsec / 1000000 : -1,
+		    (const void *)a[3], (size_t)a[4]);
+	}
 	case SYS_select:
 	case SYS_pselect6:
 		return hj_select(nr, a);
