@@ -19,38 +19,11 @@
 # the program (default build/bin/rumpfuse).  A trap unmounts and kills
 # the server whatever fails.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-prog=${RUMPFUSE:-$top/build/bin/rumpfuse}
-case $prog in /*) ;; *) prog=$top/$prog ;; esac
+. "$(dirname "$0")/fuse_lib.sh"
 
-if [ ! -c /dev/fuse ]; then
-	echo "SKIP: /dev/fuse does not exist"
-	exit 0
-fi
-for t in fusermount3 mke2fs debugfs dumpe2fs; do
-	if ! command -v $t >/dev/null 2>&1; then
-		echo "SKIP: $t is not installed"
-		exit 0
-	fi
-done
-[ -x "$prog" ] || { echo "FAIL: no $prog"; exit 1; }
+fuse_skip_unless fusermount3 mke2fs debugfs dumpe2fs
 
-tmp=$(mktemp -d)
-mnt=$tmp/mnt
-pid=
-cleanup() {
-	if mountpoint -q "$mnt" 2>/dev/null; then
-		fusermount3 -u "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null
-	fi
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill "$pid" 2>/dev/null
-		sleep 1
-		kill -9 "$pid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP PIPE
+fuse_tmp
 
 case_=setup
 fail() {

@@ -24,9 +24,7 @@
 # directory of the t_*_host programs (default: the newest of build/tests,
 # build-test/tests, build-clang/tests; make test builds the last two).
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-prog=${RUMPFUSE:-$top/build/bin/rumpfuse}
-case $prog in /*) ;; *) prog=$top/$prog ;; esac
+. "$(dirname "$0")/fuse_lib.sh"
 suites="t_vfs t_rename t_perm t_attr"
 
 # Cases expected to fail through the mount: "suite:case reason".  A
@@ -51,17 +49,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: the host variants of the suites need root"
 	exit 0
 fi
-if [ ! -c /dev/fuse ]; then
-	echo "SKIP: /dev/fuse does not exist"
-	exit 0
-fi
-for t in fusermount3 mke2fs e2fsck; do
-	if ! command -v $t >/dev/null 2>&1; then
-		echo "SKIP: $t is not installed"
-		exit 0
-	fi
-done
-[ -x "$prog" ] || { echo "FAIL: no $prog"; exit 1; }
+fuse_skip_unless fusermount3 mke2fs e2fsck
 tdir=${VT_HOST_TESTS:-}
 if [ -z "$tdir" ]; then
 	newest=$(ls -t "$top"/build/tests/t_vfs_host \
@@ -74,22 +62,7 @@ for s in $suites; do
 	    { echo "FAIL: no ${s}_host (make tests, or set VT_HOST_TESTS)"; exit 1; }
 done
 
-tmp=$(mktemp -d)
-mnt=$tmp/mnt
-pid=
-cleanup() {
-	if mountpoint -q "$mnt" 2>/dev/null; then
-		fusermount3 -u "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null
-	fi
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill "$pid" 2>/dev/null
-		sleep 1
-		kill -9 "$pid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP PIPE
+fuse_tmp
 
 fail() {
 	echo "FAIL: $*"

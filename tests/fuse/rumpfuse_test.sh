@@ -9,42 +9,12 @@
 # RUMPFUSE names the program (default: build/bin/rumpfuse, which make
 # test builds).  A failure never leaves a FUSE mount behind.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-prog=${RUMPFUSE:-$top/build/bin/rumpfuse}
-case $prog in /*) ;; *) prog=$top/$prog ;; esac
+. "$(dirname "$0")/fuse_lib.sh"
 
-if [ ! -c /dev/fuse ]; then
-	echo "SKIP: /dev/fuse does not exist"
-	exit 0
-fi
-for t in fusermount3 mke2fs e2fsck; do
-	if ! command -v $t >/dev/null 2>&1; then
-		echo "SKIP: $t is not installed"
-		exit 0
-	fi
-done
-[ -x "$prog" ] || { echo "FAIL: no $prog"; exit 1; }
+fuse_skip_unless fusermount3 mke2fs e2fsck
 
-tmp=$(mktemp -d)
-mnt=$tmp/mnt
+fuse_tmp
 lmnt=$tmp/loop
-pid=
-cleanup() {
-	if mountpoint -q "$mnt" 2>/dev/null; then
-		fusermount3 -u "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null
-	fi
-	if mountpoint -q "$lmnt" 2>/dev/null; then
-		umount "$lmnt" 2>/dev/null
-	fi
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill "$pid" 2>/dev/null
-		sleep 1
-		kill -9 "$pid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
 fail() {
 	echo "FAIL: $*"
