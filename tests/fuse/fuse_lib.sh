@@ -11,6 +11,11 @@
 #                    exit unmounts $mnt (and $lmnt, a host loop mount,
 #                    when the script sets it), kills the server and
 #                    removes $tmp
+#   fuse_up [OPTION...] IMAGE
+#                    $prog -f in the background on $mnt, its output in
+#                    $tmp/log, pid set; fails unless mounted within 10 s
+#   fuse_down        fusermount3 -u; the server must exit 0 within 10 s
+# The last two call the script's fail() on failure.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 prog=${RUMPFUSE:-$top/build/bin/rumpfuse}
 case $prog in /*) ;; *) prog=$top/$prog ;; esac
@@ -50,4 +55,28 @@ fuse_tmp() {
 	pid=
 	trap fuse_cleanup EXIT
 	trap 'exit 1' INT TERM HUP PIPE
+}
+
+fuse_up() {
+	"$prog" -f "$@" "$mnt" >"$tmp/log" 2>&1 &
+	pid=$!
+	i=0
+	while ! mountpoint -q "$mnt"; do
+		kill -0 "$pid" 2>/dev/null || fail "rumpfuse exited before mounting"
+		i=$((i + 1))
+		[ $i -lt 100 ] || fail "not mounted after 10 s"
+		sleep 0.1
+	done
+}
+
+fuse_down() {
+	fusermount3 -u "$mnt" || fail "fusermount3 -u"
+	i=0
+	while kill -0 "$pid" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || fail "rumpfuse still running 10 s after unmount"
+		sleep 0.1
+	done
+	wait "$pid" || fail "rumpfuse exited with status $?"
+	pid=
 }

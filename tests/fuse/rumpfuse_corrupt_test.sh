@@ -55,32 +55,6 @@ refused() {
 	echo "ok: $case_: refused: $(grep "$pat" "$tmp/log" | head -n 1)"
 }
 
-# up IMAGE: rumpfuse -f in the background, mounted.
-up() {
-	"$prog" -f "$1" "$mnt" >"$tmp/log" 2>&1 &
-	pid=$!
-	i=0
-	while ! mountpoint -q "$mnt"; do
-		kill -0 "$pid" 2>/dev/null || fail "rumpfuse exited before mounting"
-		i=$((i + 1))
-		[ $i -lt 100 ] || fail "not mounted after 10 s"
-		sleep 0.1
-	done
-}
-
-# down: unmount; the server must exit 0.
-down() {
-	fusermount3 -u "$mnt" || fail "fusermount3 -u"
-	i=0
-	while kill -0 "$pid" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || fail "rumpfuse still running 10 s after unmount"
-		sleep 0.1
-	done
-	wait "$pid" || fail "rumpfuse exited with status $?"
-	pid=
-}
-
 # broken CMD...: the command fails on a corruption error, not on another.
 broken() {
 	if "$@" >/dev/null 2>"$tmp/err"; then
@@ -157,14 +131,14 @@ cp "$tmp/csum.img" "$tmp/x.img"
 debugfs -w -R "feature FEATURE_R31" "$tmp/x.img" >/dev/null 2>&1 ||
     fail "debugfs feature"
 sum=$(md5sum <"$tmp/x.img")
-up "$tmp/x.img"
+fuse_up "$tmp/x.img"
 grep -q 'mounted read-only' "$tmp/log" || fail "no message"
 [ "$(cat "$mnt/baddir/f3")" = 3 ] || fail "read"
 if touch "$mnt/new" 2>"$tmp/err"; then
 	fail "touch succeeded"
 fi
 grep -q 'Read-only file system' "$tmp/err" || fail "touch: $(cat "$tmp/err")"
-down
+fuse_down
 [ "$(md5sum <"$tmp/x.img")" = "$sum" ] || fail "the image changed"
 echo "ok: $case_: mounted read-only: $(grep 'read-only' "$tmp/log")"
 
@@ -186,14 +160,14 @@ for v in csum nocsum; do
 	off=$(inodeloc "$tmp/x.img" /bad.txt)
 	[ -n "$off" ] || fail "debugfs imap /bad.txt"
 	poke "$tmp/x.img" $((off + 40)) '\000\000'
-	up "$tmp/x.img"
+	fuse_up "$tmp/x.img"
 	ls "$mnt" | grep -qx bad.txt || fail "ls of the root lost bad.txt"
 	broken cat "$mnt/bad.txt"
 	broken stat "$mnt/bad.txt"
 	broken cat "$mnt/bad.txt"
 	grep -q "inode $ino" "$tmp/log" || fail "the kernel logged nothing"
 	alive
-	down
+	fuse_down
 	errors_recorded "$tmp/x.img"
 	echo "ok: $case_: $(sed -n '1s/^kernel: //p' "$tmp/log")"
 done
@@ -206,14 +180,14 @@ for v in csum nocsum; do
 	case $blk in ''|*[!0-9\ ]*) fail "debugfs blocks /baddir: $blk" ;; esac
 	dd if=/dev/zero of="$tmp/x.img" bs=4096 seek=$blk count=1 \
 	    conv=notrunc status=none || fail "dd"
-	up "$tmp/x.img"
+	fuse_up "$tmp/x.img"
 	broken ls "$mnt/baddir"
 	broken cat "$mnt/baddir/f1"
 	broken touch "$mnt/baddir/new"
 	grep -q "directory inode" "$tmp/log" || fail "the kernel logged nothing"
 	alive
 	[ "$(cat "$mnt/bad.txt")" = bad ] || fail "bad.txt"
-	down
+	fuse_down
 	errors_recorded "$tmp/x.img"
 	echo "ok: $case_: $(sed -n '1s/^kernel: //p' "$tmp/log")"
 done

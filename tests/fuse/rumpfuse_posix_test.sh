@@ -75,16 +75,7 @@ truncate -s 64M "$tmp/img" || fail "truncate"
 # 4 KiB blocks: symbolic links of 4095 bytes fit (1 KiB blocks, mke2fs's
 # choice for a small image, would hold 1023).
 mke2fs -q -F -t ext4 -b 4096 "$tmp/img" || fail "mke2fs"
-"$prog" -f -o allow_other,default_permissions "$tmp/img" "$mnt" \
-    >"$tmp/log" 2>&1 &
-pid=$!
-i=0
-while ! mountpoint -q "$mnt"; do
-	kill -0 "$pid" 2>/dev/null || fail "rumpfuse exited before mounting"
-	i=$((i + 1))
-	[ $i -lt 100 ] || fail "not mounted after 10 s"
-	sleep 0.1
-done
+fuse_up -o allow_other,default_permissions "$tmp/img"
 mkdir "$mnt/posix" || fail "mkdir on the mount"
 
 echo "suites from $tdir"
@@ -130,15 +121,7 @@ done
 rm -rf "$mnt/posix" || fail "rm -rf of the cases' directories"
 [ ! -e "$mnt/posix" ] || fail "rm -rf left $mnt/posix"
 
-fusermount3 -u "$mnt" || fail "fusermount3 -u"
-i=0
-while kill -0 "$pid" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || fail "rumpfuse still running 10 s after unmount"
-	sleep 0.1
-done
-wait "$pid" || fail "rumpfuse exited with status $?"
-pid=
+fuse_down
 e2fsck -fn "$tmp/img" >"$tmp/fsck" 2>&1 || { cat "$tmp/fsck"; fail "e2fsck -fn"; }
 [ $bad -eq 0 ] || fail "cases expected to pass through FUSE failed"
 echo "PASS"

@@ -33,15 +33,7 @@ printf 'x%.0s' $(seq 1 100) >"$tmp/src/sub/small"
 chmod 0640 "$tmp/src/sub/small"
 ln -s hello.txt "$tmp/src/link"
 
-"$prog" -f "$tmp/img" "$mnt" >"$tmp/log" 2>&1 &
-pid=$!
-i=0
-while ! mountpoint -q "$mnt"; do
-	kill -0 "$pid" 2>/dev/null || fail "rumpfuse exited before mounting"
-	i=$((i + 1))
-	[ $i -lt 100 ] || fail "not mounted after 10 s"
-	sleep 0.1
-done
+fuse_up "$tmp/img"
 
 cp -a "$tmp/src" "$mnt/tree" || fail "cp -a into the mount"
 ls -l "$mnt/tree" >"$tmp/ls" || fail "ls -l"
@@ -58,15 +50,7 @@ ln -s sub/hello2.txt "$mnt/tree/link2" || fail "ln -s"
 mkdir "$mnt/tree/d" && rmdir "$mnt/tree/d" || fail "mkdir/rmdir"
 df "$mnt" >/dev/null || fail "df"
 
-fusermount3 -u "$mnt" || fail "fusermount3 -u"
-i=0
-while kill -0 "$pid" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || fail "rumpfuse still running 10 s after unmount"
-	sleep 0.1
-done
-wait "$pid" || fail "rumpfuse exited with status $?"
-pid=
+fuse_down
 
 e2fsck -fn "$tmp/img" >"$tmp/fsck" 2>&1 || { cat "$tmp/fsck"; fail "e2fsck -fn"; }
 
