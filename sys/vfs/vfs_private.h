@@ -42,6 +42,10 @@ mode_t vn_ifmt(enum vtype);
 enum vtype vn_mode_to_vtype(mode_t);
 int vn_open(int dirfd, const char *upath, int flags, mode_t mode,
     struct vnode **);
+int vn_open_vnode(struct vnode *dvp, struct vnode *vp, int flags,
+    kauth_cred_t);
+int vn_open_flags(int *flagsp);
+int vn_open_install(struct vnode *, int flags, int *fdp);
 int vn_getattr(struct vnode *, struct vattr *, kauth_cred_t);
 int vn_truncate_locked(struct vnode *, off_t size, kauth_cred_t);
 int vn_stat(struct vnode *, struct stat *, kauth_cred_t);

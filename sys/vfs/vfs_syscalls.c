@@ -35,10 +35,6 @@
 #define UTIME_OMIT ((1L << 30) - 2)
 #define ST_VALID 0x0020
 
-/* Open flags that survive into the file's f_flag (fcntl F_GETFL). */
-#define OPEN_STATUS_FLAGS (O_APPEND | O_NONBLOCK | O_DSYNC | __O_SYNC | \
-	O_ASYNC | O_DIRECT | O_NOATIME | O_PATH | O_LARGEFILE)
-
 /* A descriptor's vnode, referenced: EBADF if fd is not open. */
 static int
 fd_getvnode(int fd, struct vnode **vpp, struct file **fpp)
@@ -120,46 +116,15 @@ int
 sys_openat(struct lwp *l __unused, const struct sys_openat_args *uap,
     register_t *retval)
 {
-	int flags = SCARG(uap, flags), fflag, fd, error;
-	mode_t mode = SCARG(uap, mode);
+	int flags = SCARG(uap, flags), fd, error;
 	struct vnode *vp;
-	struct file *fp;
 
-	if ((flags & O_TMPFILE) == O_TMPFILE)
-		return EOPNOTSUPP;
-	if (flags & O_PATH)
-		flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
-	/* Linux 6.4 and later: a directory cannot be created by open. */
-	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
-		return EINVAL;
-	error = vn_open(SCARG(uap, dirfd), SCARG(uap, path), flags, mode, &vp);
-	if (error)
+	if ((error = vn_open_flags(&flags)) != 0)
 		return error;
-	fflag = (flags & OPEN_STATUS_FLAGS) | O_LARGEFILE;
-	/* Access mode 3 gives neither (ioctl only), as on Linux. */
-	if (!(flags & O_PATH) && (flags & O_ACCMODE) != O_ACCMODE) {
-		if ((flags & O_ACCMODE) != O_WRONLY)
-			fflag |= FREAD;
-		if ((flags & O_ACCMODE) != O_RDONLY)
-			fflag |= FWRITE;
-	}
-	/* A FIFO's openers share a pipe (sys_pipe.c); the rest is vnfileops. */
-	if (vp->v_type == VFIFO && !(flags & O_PATH))
-		error = fifo_open(vp, fflag, &fp);
-	else if ((fp = file_alloc(DTYPE_VNODE, &vnfileops, vp, fflag)) ==
-	    NULL)
-		error = ENOMEM;
-	if (error) {
-		if (!(flags & O_PATH)) {
-			vn_lock(vp, RW_WRITER);
-			vp->v_op->vop_close(vp, flags, kauth_cred_get());
-			vn_unlock(vp);
-		}
-		vrele(vp);
-		return error;
-	}
-	error = fd_install(fp, 0, (flags & O_CLOEXEC) ? FD_CLOEXEC : 0, &fd);
-	file_release(fp);	/* the descriptor holds it now, or nothing */
+	error = vn_open(SCARG(uap, dirfd), SCARG(uap, path), flags,
+	    SCARG(uap, mode), &vp);
+	if (error == 0)
+		error = vn_open_install(vp, flags, &fd);
 	if (error)
 		return error;
 	retval[0] = fd;

@@ -3,10 +3,14 @@
  *
  * vn_open() turns a path and open(2) flags into a referenced vnode with
  * Linux's rules (O_CREAT, O_EXCL, O_TRUNC, O_DIRECTORY, O_NOFOLLOW,
- * O_PATH, permissions).  vnfileops are the file operations of a
- * descriptor that refers to a vnode: read and write through the VOPs at
- * the file's offset, stat, seek, ioctl, poll and close.  vn_stat and
- * vn_statx turn attributes into the Linux structures.
+ * O_PATH, permissions); vn_open_vnode() is its second half, the open of
+ * a file found, which open_by_handle_at shares; vn_open_flags() and
+ * vn_open_install() are the front and the end of openat and
+ * open_by_handle_at (their flags, the new descriptor).  vnfileops are
+ * the file operations of a descriptor that refers to a vnode: read and write
+ * through the VOPs at the file's offset, stat, seek, ioctl, poll and
+ * close.  vn_stat and vn_statx turn attributes into the Linux
+ * structures.
  *
  * Locking: a read takes the vnode lock shared, a write exclusive (so that
  * O_APPEND writes and size changes are atomic); the file offset is
@@ -31,6 +35,9 @@
 #include "vfs_private.h"
 
 #define FIONREAD 0x541B
+/* Open flags that survive into the file's f_flag (fcntl F_GETFL). */
+#define OPEN_STATUS_FLAGS (O_APPEND | O_NONBLOCK | O_DSYNC | __O_SYNC | \
+	O_ASYNC | O_DIRECT | O_NOATIME | O_PATH | O_LARGEFILE)
 
 static const int vtype_to_ifmt[] = {
 	[VNON] = 0, [VREG] = S_IFREG, [VDIR] = S_IFDIR, [VBLK] = S_IFBLK,
@@ -241,7 +248,11 @@ vn_open_check(struct vnode *vp, int flags, kauth_cred_t cred)
 		return ENOTDIR;
 	if (flags & O_PATH)
 		return 0;	/* even a symbolic link itself, with O_NOFOLLOW */
-	if (vp->v_type == VLNK && (flags & O_NOFOLLOW))
+	/*
+	 * A link itself: open(2) gets here with O_NOFOLLOW only (namei
+	 * followed it otherwise), open_by_handle_at with or without.
+	 */
+	if (vp->v_type == VLNK)
 		return ELOOP;
 	if (vp->v_type == VDIR && (acc & VWRITE))
 		return EISDIR;
@@ -321,6 +332,60 @@ vn_killpriv_locked(struct vnode *vp, kauth_cred_t cred)
 }
 
 /*
+ * Make vp (locked exclusive, checked) ready for I/O as flags ask:
+ * VOP_OPEN, a device's open, O_TRUNC (not for a file that this open
+ * created).  Nothing for O_PATH.  On error vp is not open.
+ */
+static int
+vn_open_io(struct vnode *vp, int flags, bool created, kauth_cred_t cred)
+{
+	int error;
+
+	if (flags & O_PATH)
+		return 0;
+	if ((error = vp->v_op->vop_open(vp, flags, cred)) != 0)
+		return error;
+	if (vn_isdev(vp) && (error = spec_open(vp, flags, cred)) != 0) {
+		vp->v_op->vop_close(vp, flags, cred);
+		return error;
+	}
+	/* Linux truncates even for O_RDONLY. */
+	if ((flags & O_TRUNC) && !created && vp->v_type == VREG &&
+	    (error = vn_truncate_locked(vp, 0, cred)) != 0) {
+		vp->v_op->vop_close(vp, flags, cred);
+		return error;
+	}
+	return 0;
+}
+
+/*
+ * Open vp, a file that exists, as open(2) with flags does once it has
+ * found it: O_CREAT's and O_EXCL's rules for a file that is there, the
+ * checks of the type and the access, then vn_open_io.  vp is referenced
+ * and locked exclusive, and stays so; dvp is its directory (locked) for
+ * O_CREAT's sticky rule, or NULL when vp was not found by a name
+ * (open_by_handle_at).  On success vp is open unless O_PATH.
+ */
+int
+vn_open_vnode(struct vnode *dvp, struct vnode *vp, int flags,
+    kauth_cred_t cred)
+{
+	int error;
+
+	KASSERT(rw_write_held(&vp->v_lock));
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return EEXIST;
+	if ((flags & O_CREAT) && vp->v_type == VDIR)
+		return EISDIR;
+	if ((flags & O_CREAT) && dvp != NULL &&
+	    (error = vn_open_sticky(dvp, vp, cred)) != 0)
+		return error;
+	if ((error = vn_open_check(vp, flags, cred)) != 0)
+		return error;
+	return vn_open_io(vp, flags, false, cred);
+}
+
+/*
  * Open (and maybe create) the file that upath names relative to dirfd; on
  * success *vpp is the vnode, referenced and unlocked, and opened
  * (VOP_OPEN) unless O_PATH.
@@ -332,7 +397,6 @@ vn_open(int dirfd, const char *upath, int flags, mode_t mode,
 	struct nameidata ndata, *nd = &ndata;
 	struct vnode *vp = NULL;
 	kauth_cred_t cred;
-	bool created = false;
 	int nflags, error;
 
 	if (flags & O_CREAT) {
@@ -356,44 +420,15 @@ vn_open(int dirfd, const char *upath, int flags, mode_t mode,
 	}
 	if (nd->ni_vp == NULL) {
 		KASSERT(flags & O_CREAT);
-		error = vn_open_create(nd, mode, &vp);
-		if (error)
-			goto out;
-		created = true;
+		if ((error = vn_open_create(nd, mode, &vp)) == 0)
+			error = vn_open_io(vp, flags, true, cred);
 	} else {
 		vp = nd->ni_vp;
 		nd->ni_vp = NULL;	/* ours now, still locked */
-		if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
-			error = EEXIST;
-			goto out;
-		}
-		if ((flags & O_CREAT) && vp->v_type == VDIR) {
-			error = EISDIR;
-			goto out;
-		}
-		if ((flags & O_CREAT) && nd->ni_dvp != NULL &&
-		    (error = vn_open_sticky(nd->ni_dvp, vp, cred)) != 0)
-			goto out;
-		if ((error = vn_open_check(vp, flags, cred)) != 0)
-			goto out;
+		error = vn_open_vnode(nd->ni_dvp, vp, flags, cred);
 	}
-	if (!(flags & O_PATH)) {
-		if ((error = vp->v_op->vop_open(vp, flags, cred)) != 0)
-			goto out;
-		if (vn_isdev(vp) &&
-		    (error = spec_open(vp, flags, cred)) != 0) {
-			vp->v_op->vop_close(vp, flags, cred);
-			goto out;
-		}
-		/* Linux truncates even for O_RDONLY. */
-		if ((flags & O_TRUNC) && !created && vp->v_type == VREG) {
-			error = vn_truncate_locked(vp, 0, cred);
-			if (error) {
-				vp->v_op->vop_close(vp, flags, cred);
-				goto out;
-			}
-		}
-	}
+	if (error)
+		goto out;
 	vn_unlock(vp);
 	*vpp = vp;
 	vp = NULL;
@@ -401,6 +436,65 @@ vn_open(int dirfd, const char *upath, int flags, mode_t mode,
 	if (vp != NULL)
 		vput(vp);
 	namei_done(nd);
+	return error;
+}
+
+/*
+ * The open flags as openat takes them: O_TMPFILE is not supported, O_PATH
+ * keeps only the flags that mean something to it, and O_CREAT with
+ * O_DIRECTORY is EINVAL (Linux 6.4 and later: open creates no directory).
+ */
+int
+vn_open_flags(int *flagsp)
+{
+	int flags = *flagsp;
+
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		return EOPNOTSUPP;
+	if (flags & O_PATH)
+		flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
+	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+		return EINVAL;
+	*flagsp = flags;
+	return 0;
+}
+
+/*
+ * Give vp, just opened with flags (referenced, unlocked, open unless
+ * O_PATH), a descriptor: *fdp.  The new file takes over the reference
+ * and the open; on failure they are closed here.
+ */
+int
+vn_open_install(struct vnode *vp, int flags, int *fdp)
+{
+	struct file *fp;
+	int fflag, error = 0;
+
+	fflag = (flags & OPEN_STATUS_FLAGS) | O_LARGEFILE;
+	/* Access mode 3 gives neither (ioctl only), as on Linux. */
+	if (!(flags & O_PATH) && (flags & O_ACCMODE) != O_ACCMODE) {
+		if ((flags & O_ACCMODE) != O_WRONLY)
+			fflag |= FREAD;
+		if ((flags & O_ACCMODE) != O_RDONLY)
+			fflag |= FWRITE;
+	}
+	/* A FIFO's openers share a pipe (sys_pipe.c); the rest is vnfileops. */
+	if (vp->v_type == VFIFO && !(flags & O_PATH))
+		error = fifo_open(vp, fflag, &fp);
+	else if ((fp = file_alloc(DTYPE_VNODE, &vnfileops, vp, fflag)) ==
+	    NULL)
+		error = ENOMEM;
+	if (error) {
+		if (!(flags & O_PATH)) {
+			vn_lock(vp, RW_WRITER);
+			vp->v_op->vop_close(vp, flags, kauth_cred_get());
+			vn_unlock(vp);
+		}
+		vrele(vp);
+		return error;
+	}
+	error = fd_install(fp, 0, (flags & O_CLOEXEC) ? FD_CLOEXEC : 0, fdp);
+	file_release(fp);	/* the descriptor holds it now, or nothing */
 	return error;
 }
 
