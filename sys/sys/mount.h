@@ -88,8 +88,10 @@ struct vfsops {
 	int (*vfs_statfs)(struct mount *mp, struct statfs *);
 	int (*vfs_sync)(struct mount *mp, int waitfor);
 	/* Load the vnode of key (an inode number) for vcache_get: set
-	 * v_type, v_op, v_data, v_rdev.  ENOENT if there is no such file,
-	 * EUCLEAN/EIO if it is corrupt. */
+	 * v_type, v_op, v_data, v_rdev.  ENOENT if there is no such number,
+	 * ESTALE if the number names no file (a free inode: a handle of
+	 * open_by_handle_at may name any number), EUCLEAN/EIO if it is
+	 * corrupt. */
 	int (*vfs_loadvnode)(struct mount *mp, struct vnode *vp,
 	    uint64_t key);
 	/* Optional: mount(2) with MS_REMOUNT asks for newflags (MS_*);

@@ -83,6 +83,45 @@ ext2_inode_busy(struct ext2mount *ump, uint32_t ino)
 	return busy;
 }
 
+/*
+ * Does inode ino (a valid number) hold no file now?  Yes in the part of
+ * its group's inode table that is not in use yet (uninit_bg and
+ * metadata_csum record it in the group descriptor: the blocks may never
+ * have been written), else yes without links.  For ext2_loadvnode,
+ * decided before ext2_iget checks the inode: a file handle may name any
+ * number, and a free inode's checksum and fields mean nothing, so they
+ * must not make an error of the file system.  Unreadable: no (ext2_iget
+ * will say why).
+ */
+bool
+ext2_inode_is_free(struct ext2mount *ump, uint32_t ino)
+{
+	const struct ext2_dinode *di;
+	uint32_t g = (ino - 1) / ump->um_ipg, idx = (ino - 1) % ump->um_ipg;
+	uint32_t unused;
+	struct buf *bp;
+	uint64_t blk;
+	uint32_t off;
+	bool isfree;
+
+	if (ext2_has_gdt_csum(ump) || ext2_has_metadata_csum(ump)) {
+		mutex_enter(&ump->um_lock);
+		unused = ext2_gd_itable_unused(ump, g);
+		if (EXT2_LE16(ext2_gd(ump, g)->bg_flags) & EXT2_BG_INODE_UNINIT)
+			unused = ump->um_ipg;
+		mutex_exit(&ump->um_lock);
+		if (unused <= ump->um_ipg && idx >= ump->um_ipg - unused)
+			return true;
+	}
+	if (ext2_inode_loc(ump, ino, &blk, &off) != 0 ||
+	    ext2_bread(ump, blk, &bp) != 0)
+		return false;
+	di = (const void *)((const char *)bp->b_data + off);
+	isfree = EXT2_LE16(di->i_links_count) == 0;
+	brelse(bp);
+	return isfree;
+}
+
 bool
 ext2_i_has_extra(const struct ext2inode *ip, size_t fieldend)
 {

@@ -590,6 +590,11 @@ ext2_mount(struct mount *mp, const char *source, const char *data __unused,
 		error = EUCLEAN;
 		goto out;
 	}
+	if (EXT2_LE16(rip->i_raw->i_links_count) == 0) {
+		printf("ext2: %s: the root inode is free\n", source);
+		error = EUCLEAN;
+		goto out;
+	}
 	ext2_ifree_incore(rip);
 	rip = NULL;
 	if ((error = ext2_count_free(ump)) != 0)
@@ -798,9 +803,34 @@ ext2_loadvnode(struct mount *mp, struct vnode *vp, uint64_t key)
 
 	if (key == 0 || key > EXT2_LE32(ump->um_sb.s_inodes_count))
 		return ENOENT;
+	/*
+	 * Only the root of the reserved inodes is a file (the journal and
+	 * the rest are the driver's, never a vnode's).  A handle
+	 * (open_by_handle_at) may name any number.
+	 */
+	if (key < ump->um_first_ino && key != EXT2_ROOT_INO)
+		return ESTALE;
+	/*
+	 * A free inode is no file: loading it would let its reclaim free it
+	 * (and the blocks it still lists) a second time.  An unlinked file
+	 * that is still open is never loaded again: its vnode stays in the
+	 * cache while it is referenced.
+	 */
+	if (ext2_inode_is_free(ump, (uint32_t)key))
+		return ESTALE;
 	if ((error = ext2_iget(ump, (uint32_t)key, &ip)) != 0)
 		return error;
 	di = ip->i_raw;
+	error = EXT2_LE16(di->i_links_count) == 0 ? ESTALE : 0;
+	if (error == 0 && ext2_mode_to_vtype(EXT2_LE16(di->i_mode)) == VBAD) {
+		ext2_error(ump, "inode %u: links but mode 0%o", (uint32_t)key,
+		    EXT2_LE16(di->i_mode));
+		error = EUCLEAN;
+	}
+	if (error) {
+		ext2_ifree_incore(ip);
+		return error;
+	}
 	ip->i_vnode = vp;
 	vp->v_type = ext2_mode_to_vtype(EXT2_LE16(di->i_mode));
 	vp->v_op = &ext2_vnodeops;

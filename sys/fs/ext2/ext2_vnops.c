@@ -150,7 +150,14 @@ ext2_lookup(struct vnode *dvp, const struct componentname *cnp,
 		    "inode %u", dp->i_ino, lr.lr_ino);
 		return EUCLEAN;
 	}
-	return vcache_get(dvp->v_mount, lr.lr_ino, vpp);
+	error = vcache_get(dvp->v_mount, lr.lr_ino, vpp);
+	if (error == ESTALE) {
+		/* ext2_loadvnode: the inode is free. */
+		ext2_error(dp->i_ump, "directory %u: entry names free inode "
+		    "%u", dp->i_ino, lr.lr_ino);
+		error = EUCLEAN;
+	}
+	return error;
 }
 
 /* The mode and group of a new file in dp, Linux's rules. */

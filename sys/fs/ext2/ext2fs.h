@@ -178,6 +178,7 @@ void ext2_time_now(struct timespec *);
 int ext2_iget(struct ext2mount *, uint32_t ino, struct ext2inode **ipp);
 void ext2_ifree_incore(struct ext2inode *);
 bool ext2_inode_busy(struct ext2mount *, uint32_t ino);
+bool ext2_inode_is_free(struct ext2mount *, uint32_t ino);
 void ext2_inode_dirty(struct ext2inode *);
 int ext2_inode_write(struct ext2inode *);
 uint64_t ext2_i_size(const struct ext2inode *);

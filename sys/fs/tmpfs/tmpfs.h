@@ -104,7 +104,7 @@ struct tmpfs_node {
 	mode_t tn_mode;				/* n: ALLPERMS bits */
 	uid_t tn_uid;				/* n */
 	gid_t tn_gid;				/* n */
-	nlink_t tn_links;			/* n */
+	nlink_t tn_links;			/* n; and m without a vnode */
 	off_t tn_size;				/* n */
 	struct timespec tn_atime;		/* m */
 	struct timespec tn_mtime;		/* n */

@@ -315,6 +315,15 @@ tmpfs_loadvnode(struct mount *mp, struct vnode *vp, uint64_t key)
 		error = EBUSY;	/* vcache gives one vnode per key */
 		goto out;
 	}
+	/*
+	 * A node without links and without a vnode is not a file (yet: its
+	 * creator has not named it; or any more: its reclaim is freeing
+	 * it).  Only a handle (open_by_handle_at) may ask for it.
+	 */
+	if (tn->tn_links == 0) {
+		error = ESTALE;
+		goto out;
+	}
 	tn->tn_vnode = vp;
 	vp->v_type = tn->tn_type;
 	vp->v_op = &tmpfs_vnodeops;

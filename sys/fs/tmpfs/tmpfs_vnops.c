@@ -185,17 +185,27 @@ tmpfs_newfile(struct vnode *dvp, const struct componentname *cnp,
 	if (error)
 		goto out;
 	if (type == VDIR) {
-		tn->tn_links = 2;
 		tn->tn_u.tn_dir.td_parent = dn;
 		dn->tn_links++;
-	} else
-		tn->tn_links = 1;
+	}
+	/*
+	 * The node is a file from here: tmpfs_loadvnode (a handle may name
+	 * the node before its name is in place) reads the links of a node
+	 * without a vnode under tm_lock.
+	 */
+	mutex_enter(&tm->tm_lock);
+	tn->tn_links = type == VDIR ? 2 : 1;
+	mutex_exit(&tm->tm_lock);
 	tmpfs_dir_attach(tm, dn, de, tn);
 	if ((error = vcache_get(dvp->v_mount, tn->tn_id, vpp)) != 0) {
 		tmpfs_dir_detach(tm, dn, de);
 		if (type == VDIR)
 			dn->tn_links--;
+		mutex_enter(&tm->tm_lock);
 		tn->tn_links = 0;
+		if (tn->tn_vnode != NULL)
+			tn = NULL;	/* a handle's vnode: its reclaim frees */
+		mutex_exit(&tm->tm_lock);
 		goto out;
 	}
 	de = NULL;
@@ -203,7 +213,7 @@ tmpfs_newfile(struct vnode *dvp, const struct componentname *cnp,
 	tmpfs_touch(dn, true, true);
 	vn_lock(*vpp, RW_WRITER);
  out:
-	if (tn != NULL && tn->tn_vnode == NULL)
+	if (tn != NULL)		/* no vnode: loadvnode refused it */
 		tmpfs_node_free(tm, tn);
 	if (de != NULL)
 		tmpfs_dirent_free(de);

@@ -254,6 +254,47 @@ e3_sh_ok(const char *fmt, ...)
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, cmd);
 }
 
+/*
+ * Run a shell command and give its standard output (at most size - 1
+ * bytes, NUL-terminated, in buf); the test fails unless it exits 0.
+ */
+static __attribute__((unused, format(printf, 3, 4))) char *
+e3_sh_out(char *buf, size_t size, const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	size_t n = 0, r;
+	FILE *f;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	fflush(stderr);
+	f = popen(cmd, "r");
+	ck_assert_msg(f != NULL, "popen %s: %s", cmd, strerror(errno));
+	while (n + 1 < size && (r = fread(buf + n, 1, size - 1 - n, f)) > 0)
+		n += r;
+	buf[n] = '\0';
+	while (fgetc(f) != EOF)
+		;
+	st = pclose(f);
+	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "exit %d: %s", st == -1 || !WIFEXITED(st) ? -1 : WEXITSTATUS(st),
+	    cmd);
+	return buf;
+}
+
+/* The block groups as dumpe2fs shows them: counts and bitmaps. */
+static __attribute__((unused)) char *
+e3_groups(const char *img, char *buf, size_t size)
+{
+
+	return e3_sh_out(buf, size, "dumpe2fs %s 2>/dev/null | "
+	    "sed -n '/^Group 0:/,$p'", img);
+}
+
 /* Only the host's parts: temporary directory and a private mount
  * namespace (for tests that need no rump kernel at all). */
 static __attribute__((unused)) void

@@ -41,6 +41,9 @@
  * picks another sample, E3_CORRUPT_ONLY=K runs mutation K alone (with
  * its output), E3_VERBOSE=1 names the mutations.  With E3_CORPUS_DIR
  * set, the mutated images are copied there (seeds for fuzz/ext2).
+ *
+ * Also, one corruption made on purpose (freeino): a directory entry that
+ * names a free inode.
  */
 
 #include <poll.h>
@@ -1202,6 +1205,61 @@ E3TEST_HOST(bitmaps, corrupt_inode_bitmaps_fail_cleanly)
 
 	corpus_match("ext3", NULL, "inode_bitmap|inode bitmap");
 	corpus_match("ext2", NULL, "inode_bitmap|inode bitmap");
+}
+
+/*
+ * A directory entry that names a free inode: debugfs removes a file (its
+ * inode keeps mode, size and block list, with links 0 and a deletion
+ * time), gives the blocks to a new file, and links the old number under
+ * a new name.  Looking the name up is EUCLEAN, and nothing is loaded:
+ * before, the free inode became a vnode whose reclaim freed it again,
+ * with the blocks it lists, which are the new file's now.  The block
+ * groups (free counts, bitmaps), e2fsck's findings and the new file's
+ * data are what they were.
+ */
+E3TEST(freeino, directory_entry_naming_a_free_inode_is_EUCLEAN)
+{
+	static char groups0[16384], groups1[16384], fsck0[4096], fsck1[4096];
+	const char *img, *script = e3_path("script");
+	struct stat st;
+	FILE *f;
+
+	img = e3_mkfs("free.img", "ext2", 8, "-b 1024");
+	e3_sh_ok("head -c 20000 /dev/urandom >%s && "
+	    "head -c 20000 /dev/urandom >%s", e3_path("d1"), e3_path("d2"));
+	e3_sh_ok("debugfs -w -R 'write %s victim' %s >/dev/null 2>&1",
+	    e3_path("d1"), img);
+	f = fopen(script, "w");
+	ck_assert_ptr_nonnull(f);
+	/* seti/freei: the new file must not get the free number back. */
+	fprintf(f, "rm victim\nseti <12>\nwrite %s other\nfreei <12>\n"
+	    "ln <12> ghost\n", e3_path("d2"));
+	fclose(f);
+	e3_sh_ok("debugfs -R 'stat victim' %s 2>/dev/null | "
+	    "grep -q '^Inode: 12 '", img);
+	e3_sh_ok("debugfs -w -f %s %s >/dev/null 2>&1", script, img);
+	e3_groups(img, groups0, sizeof(groups0));
+	e3_sh_out(fsck0, sizeof(fsck0), "e2fsck -fn %s 2>&1 | "
+	    "grep -v '^e2fsck [0-9]'; true", img);
+	ck_assert_msg(strstr(fsck0, "deleted/unused inode 12") != NULL,
+	    "the image is not as the test needs it:\n%s", fsck0);
+
+	e3_rmount_ok(img, "ext2", 0);
+	ck_assert_fails(rump_sys_stat(E3_MNT "/ghost", &st), EUCLEAN);
+	ck_assert_fails(rump_sys_open(E3_MNT "/ghost", O_RDONLY), EUCLEAN);
+	ck_assert_fails(rump_sys_unlink(E3_MNT "/ghost"), EUCLEAN);
+	ck_assert_int_eq(rump_sys_stat(E3_MNT "/other", &st), 0);
+	ck_assert_int_eq(st.st_ino, 13);
+	e3_rumount();
+
+	e3_groups(img, groups1, sizeof(groups1));
+	ck_assert_str_eq(groups1, groups0);
+	e3_sh_out(fsck1, sizeof(fsck1), "e2fsck -fn %s 2>&1 | "
+	    "grep -v '^e2fsck [0-9]'; true", img);
+	ck_assert_str_eq(fsck1, fsck0);
+	e3_sh_ok("debugfs -R 'dump other %s' %s >/dev/null 2>&1 && "
+	    "cmp -s %s %s", e3_path("out"), img, e3_path("out"),
+	    e3_path("d2"));
 }
 
 int
