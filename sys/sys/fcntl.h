@@ -1,6 +1,7 @@
 /*
- * fcntl.h: open flags, *at() flags and fcntl commands, Linux x86-64
- * values (asm-generic/fcntl.h, linux/fcntl.h).
+ * fcntl.h: open flags, *at() flags, fcntl commands and file handles,
+ * Linux x86-64 values (asm-generic/fcntl.h, linux/fcntl.h, the
+ * name_to_handle_at(2) manual page).
  */
 #ifndef _SYS_FCNTL_H_
 #define _SYS_FCNTL_H_
@@ -38,6 +39,21 @@
 #define AT_NO_AUTOMOUNT 0x800
 #define AT_EMPTY_PATH 0x1000
 #define AT_STATX_SYNC_TYPE 0x6000
+#define AT_HANDLE_FID 0x200		/* name_to_handle_at: to compare only */
+
+/*
+ * name_to_handle_at and open_by_handle_at: a handle names a file of a
+ * mount by its identity, not by a path.  handle_bytes is the size of
+ * f_handle (in: the room the caller gives, out: what the handle takes);
+ * handle_type and the bytes are the file system's business, opaque to
+ * the caller.
+ */
+#define MAX_HANDLE_SZ 128
+struct file_handle {
+	unsigned int handle_bytes;
+	int handle_type;
+	unsigned char f_handle[];
+};
 
 #define F_DUPFD 0
 #define F_GETFD 1

@@ -35,6 +35,9 @@ int vfs_sync_all(void);
 
 /* vfs_subr.c / vfs_syscalls.c: permission helpers. */
 int vn_sticky_ok(struct vnode *dvp, struct vnode *vp, kauth_cred_t);
+/* vfs_syscalls.c: path (or AT_EMPTY_PATH's dirfd) to a referenced vnode. */
+int lookup_file(int dirfd, const char *upath, bool follow, bool emptypath,
+    struct vnode **);
 
 /* vfs_vnops.c */
 extern const struct fileops vnfileops;

@@ -3,7 +3,7 @@
  * file's attributes): open, the stat family, mkdir, unlink, rmdir, link,
  * symlink, readlink, chmod, chown, truncate, utimensat, access, mknod,
  * getdents64, fsync and sync, statfs.  Renames are in vfs_rename.c,
- * mount and umount2 in vfs_mountcalls.c.
+ * mount and umount2 in vfs_mountcalls.c, file handles in vfs_fhandle.c.
  *
  * Each call finds its vnodes with namei (vfs_lookup.c), checks what Linux
  * checks, in Linux's order where the order shows in the errno, and calls
@@ -57,7 +57,7 @@ fd_getvnode(int fd, struct vnode **vpp, struct file **fpp)
  * Look up path (or, with AT_EMPTY_PATH and an empty path, the file of
  * dirfd) for an operation on the file itself: *vpp referenced, unlocked.
  */
-static int
+int
 lookup_file(int dirfd, const char *upath, bool follow, bool emptypath,
     struct vnode **vpp)
 {

@@ -1,8 +1,8 @@
 /*
  * vfs_test.h: what the VFS semantics tests (t_vfs.c, t_rename.c,
- * t_perm.c, t_attr.c) share: a registry of tests, booting and halting,
- * assertions on errno, switching to a non-root process, small file
- * helpers.
+ * t_perm.c, t_attr.c, t_fhandle.c) share: a registry of tests, booting
+ * and halting, assertions on errno, switching to a non-root process,
+ * small file helpers.
  *
  * Each test file is built twice.  Normally it calls the rump kernel.
  * Built with HOST_MODE (the t_*_host.c wrappers), every rump_sys_X is the
@@ -145,6 +145,11 @@
 #define rump_sys_utimensat(...) syscall(SYS_utimensat, __VA_ARGS__)
 #define rump_sys_dup3(...) syscall(SYS_dup3, __VA_ARGS__)
 #define rump_sys_statx(...) syscall(SYS_statx, __VA_ARGS__)
+#define rump_sys_name_to_handle_at(...) \
+	syscall(SYS_name_to_handle_at, __VA_ARGS__)
+#define rump_sys_open_by_handle_at(...) \
+	syscall(SYS_open_by_handle_at, __VA_ARGS__)
+#define rump_sys_pipe(...) syscall(SYS_pipe, __VA_ARGS__)
 #define rump_sys_sync() syscall(SYS_sync)
 #define rump_sys_clock_gettime(...) syscall(SYS_clock_gettime, __VA_ARGS__)
 #define rump_sys_nanosleep(...) syscall(SYS_nanosleep, __VA_ARGS__)

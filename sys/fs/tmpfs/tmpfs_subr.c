@@ -11,6 +11,7 @@
 
 #include <sys/types.h>
 #include <sys/systm.h>
+#include <sys/cprng.h>
 #include <sys/kmem.h>
 #include <sys/mount.h>
 #include <sys/mutex.h>
@@ -173,6 +174,8 @@ tmpfs_node_alloc(struct tmpfs_mount *tm, enum vtype type, mode_t mode,
 		return ENOMEM;
 	}
 	tn->tn_type = type;
+	/* As Linux's: a handle of another mount's node is stale. */
+	tn->tn_gen = cprng_u32();
 	tn->tn_mode = mode & ALLPERMS;
 	tn->tn_uid = uid;
 	tn->tn_gid = gid;
@@ -185,7 +188,6 @@ tmpfs_node_alloc(struct tmpfs_mount *tm, enum vtype type, mode_t mode,
 	}
 	mutex_enter(&tm->tm_lock);
 	tn->tn_id = tm->tm_nextid++;
-	tn->tn_gen = 1;
 	bucket = tmpfs_idhash(tn->tn_id) & tm->tm_idmask;
 	tn->tn_idnext = tm->tm_idhash[bucket];
 	tm->tm_idhash[bucket] = tn;

@@ -9,6 +9,8 @@
 # t_ext2_corrupt  a corpus of mutated images, each mounted and walked: no
 #                 crash, no hang, only the accepted errors
 #                 (E3_CORRUPT_N=N mutations per image)
+# t_ext2_fhandle  file handles on real images: the host's own handles,
+#                 reused and free inode numbers, unlinked open files
 #
 # Each is built twice (ext2_test.h): t_ext2_X runs in make test with the
 # tests that pass; t_ext2_X_pending holds the tests that wait for the
@@ -18,7 +20,7 @@
 #
 # make fuzz (fuzz/ext2/fuzz.mk) builds the libFuzzer target.
 
-EXT2_TESTS := t_ext2_read t_ext2_model t_ext2_corrupt
+EXT2_TESTS := t_ext2_read t_ext2_model t_ext2_corrupt t_ext2_fhandle
 EXT2_TEST_LIBS := rumpfs_ext2 rumpfs_tmpfs rumpvfs rump rumpuser
 
 ifneq ($(filter rumpfs_ext2,$(KERNLIBS)),)
