@@ -67,6 +67,7 @@ struct buf {
 #define B_INVAL 0x0020		/* do not keep it after release */
 #define B_IOFIN 0x0040		/* the I/O is over (biodone ran) */
 #define B_CACHED 0x0080		/* in the cache (else a private buffer) */
+#define B_WBEHIND 0x0100	/* an asynchronous write of write-behind */
 
 /*
  * Buffers of the cache.  size is a multiple of DEV_BSIZE, at most

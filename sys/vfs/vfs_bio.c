@@ -36,7 +36,7 @@
 
 #include "dev_private.h"
 
-#define BCACHE_HASHSIZE 1024		/* buckets, a power of two */
+#define BCACHE_HASHSIZE 16384		/* buckets, a power of two */
 #define BCACHE_DEFAULT_MAX (64UL * 1024 * 1024)
 #define BCACHE_MIN_MAX (256UL * 1024)
 #define BIO_ASYNC_MAX 64		/* write-behind in flight */
@@ -207,6 +207,12 @@ bio_release_locked(struct buf *bp)
 	if ((bp->b_flags & B_INVAL) ||
 	    !(bp->b_flags & (B_DONE | B_DELWRI))) {
 		bio_destroy(bp);
+	} else if (bp->b_flags & B_WBEHIND) {
+		/* Written behind because it was the oldest: still the
+		 * first to go, now without a write. */
+		bp->b_flags &= ~(B_BUSY | B_ASYNC | B_READ | B_IOFIN |
+		    B_WBEHIND);
+		TAILQ_INSERT_HEAD(&bcache_lru, bp, b_freelist);
 	} else {
 		bp->b_flags &= ~(B_BUSY | B_ASYNC | B_READ | B_IOFIN);
 		TAILQ_INSERT_TAIL(&bcache_lru, bp, b_freelist);
@@ -352,8 +358,11 @@ bio_dev_purge(struct bio_dev *bd)
 
 /*
  * Write-behind: start asynchronous writes of up to n dirty idle buffers,
- * oldest first.  They come back to the LRU clean (biodone), and the
- * driver may run them in parallel.  bcache_lock held, dropped meanwhile.
+ * oldest first.  They come back clean (biodone) to the head of the LRU
+ * (B_WBEHIND): still the oldest, now the cheapest to drop, so that the
+ * trim that wrote them drops them next instead of writing the following
+ * batch.  The driver may run them in parallel.  bcache_lock held,
+ * dropped meanwhile.
  */
 static void
 bio_writebehind(unsigned int n)
@@ -369,7 +378,7 @@ bio_writebehind(unsigned int n)
 			continue;
 		bio_take(bp);
 		bp->b_flags &= ~(B_IOFIN | B_READ);
-		bp->b_flags |= B_ASYNC;
+		bp->b_flags |= B_ASYNC | B_WBEHIND;
 		bcache_async++;
 		TAILQ_INSERT_TAIL(&batch, bp, b_freelist);
 		n--;
