@@ -92,6 +92,7 @@ static const struct hj_rule hj_route[460] = {
 	[SYS_fadvise64] = FD(0), [SYS_sync_file_range] = FD(0),
 	[SYS_fallocate] = FD(0), [SYS_preadv] = FD(0), [SYS_pwritev] = FD(0),
 	[SYS_syncfs] = FD(0), [SYS_preadv2] = FD(0), [SYS_pwritev2] = FD(0),
+	[SYS_open_by_handle_at] = { R_FD, 0, true },
 	[SYS_open] = { R_PATH, 0, true }, [SYS_creat] = { R_PATH, 0, true },
 	[SYS_stat] = PATH(0), [SYS_lstat] = PATH(0), [SYS_access] = PATH(0),
 	[SYS_truncate] = PATH(0), [SYS_mkdir] = PATH(0), [SYS_rmdir] = PATH(0),
@@ -600,7 +601,10 @@ hj_dispatch(long nr, long a[6], void *uc)
 	case R_FD:
 		if (!hj_fd_isrump(a[rl->arg]))
 			return hj_host6(nr, a);
-		return hj_rump6(nr, a);
+		r = hj_rump6(nr, a);
+		if (r >= 0 && rl->newfd)	/* open_by_handle_at */
+			r = hj_fd_adopt(r, (a[2] & O_CLOEXEC) != 0);
+		return r;
 	case R_PATH:
 	case R_AT:
 		w = rl->kind == R_PATH ? hj_path_arg(a, rl->arg, AT_FDCWD, buf) :

@@ -316,6 +316,31 @@ main(int argc, char **argv)
 	check("statx", statx(AT_FDCWD, path(p1, D, "a.txt"), 0, STATX_ALL,
 	    &stx) == 0 && stx.stx_size == sizeof(TXT) - 1, "%s",
 	    strerror(errno));
+	{
+		/* File handles of the kernel's file system: named by path,
+		 * opened by a kernel descriptor of the mount. */
+		struct {
+			struct file_handle fh;
+			unsigned char b[MAX_HANDLE_SZ];
+		} h;
+		int mid, mfd, hfd2 = -1;
+
+		h.fh.handle_bytes = MAX_HANDLE_SZ;
+		mfd = open(D, O_RDONLY | O_DIRECTORY);
+		n = name_to_handle_at(AT_FDCWD, path(p1, D, "a.txt"), &h.fh,
+		    &mid, 0);
+		if (n == 0 && mfd >= 0)
+			hfd2 = open_by_handle_at(mfd, &h.fh, O_RDONLY);
+		n = hfd2 >= 0 ? (int)pread(hfd2, buf, sizeof(TXT) - 1, 0) : -1;
+		check("name_to_handle_at, open_by_handle_at",
+		    n == (int)sizeof(TXT) - 1 &&
+		    memcmp(buf, TXT, sizeof(TXT) - 1) == 0, "%s",
+		    strerror(errno));
+		if (hfd2 >= 0)
+			close(hfd2);
+		if (mfd >= 0)
+			close(mfd);
+	}
 	check("access", access(p1, R_OK | W_OK) == 0 &&
 	    access(path(p2, D, "nope"), F_OK) == -1 && errno == ENOENT, "%s",
 	    strerror(errno));
