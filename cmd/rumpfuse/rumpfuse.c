@@ -7,35 +7,54 @@
  * Without -t, the type is read from the image's superblock (ext2/3/4,
  * mounted as "ext4", which takes all three).
  * The kernel boots in this process; the image is its block device
- * /dev/xbd0 (etfs) and is mounted on /mnt inside it.  The libfuse3
- * high-level (path) API turns each FUSE request into the system call on
- * "/mnt" + path; errors are the kernel's Linux errno values, returned
- * negated.
+ * /dev/xbd0 (etfs) and is mounted on /mnt inside it.
+ *
+ * Requests: the libfuse3 low-level API, where the host names files by
+ * node ids.  A node (struct rf_node) is one file of the kernel's file
+ * system: its file handle (name_to_handle_at: inode number and
+ * generation), found again with open_by_handle_at on the mount, so that
+ * no request walks a path from the root and every name of a file (hard
+ * links) is the same node with the same attributes.  The node id is the
+ * node's address (FUSE_ROOT_ID for the root); a lookup counts a
+ * reference, FORGET gives them back and frees the node.  Nodes are found
+ * by inode number (rf_nodes, under rf_lock) so that a second lookup of a
+ * file gives the same node.  Each request opens what it needs by handle
+ * (O_PATH for attributes and as the directory of *at calls), makes the
+ * system calls and closes it; an open file's or directory's kernel
+ * descriptor is kept in fi->fh.  Errors are the kernel's Linux errno
+ * values.
  *
  * Threads: the kernel runs the server as a process of its own (made by
- * rump_lwproc_rfork at boot, with an empty descriptor table), and every
- * thread that serves FUSE requests, the main one and each worker of
- * fuse_loop_mt, gets an lwp of that process bound to it the first time
- * it enters an operation (rf_thread), given back when the thread exits.
- * The workers thus share the process's descriptor table, so an open
- * file's kernel descriptor is kept in fi->fh, and never share an lwp: a
- * thread enters the kernel on a virtual CPU of its own choosing (the
- * scheduler starts from the CPU its lwp last had), never waiting for
- * another thread's borrowed lwp.  Unless -o max_threads= says otherwise,
- * fuse_loop_mt runs at most as many workers as the kernel has virtual
- * CPUs (RUMP_NCPU, by default the host's CPUs), so that each worker can
- * hold a CPU of its own; -s serves with the main thread alone.  No lock
- * of ours is needed: the kernel does its own locking.
+ * rump_lwproc_rfork at boot), and every thread that serves FUSE requests
+ * gets an lwp of that process bound to it the first time it enters an
+ * operation (rf_thread), given back when the thread exits.  The workers
+ * thus share the process's descriptor table and never share an lwp.  By
+ * default there are as many workers as the kernel has virtual CPUs
+ * (RUMP_NCPU, by default the host's CPUs; -o max_threads=N, -s for one).
+ * The loop (rf_serve, leader and followers) is described there: one
+ * worker reads the device and, after a request, keeps polling for the
+ * next one for a while (-o spin=MICROSECONDS, 50 by default, 0 never)
+ * before it sleeps; the others are woken only when requests come faster
+ * than one at a time.
+ *
+ * Removed files: a file whose node the host still holds is kept alive
+ * by an O_PATH descriptor (node_pin) until the node is forgotten, so
+ * that a removed working directory can still be looked at, as on a
+ * local file system.
  *
  * Caching: the kernel's driver is the only writer of the image while it
  * is mounted, and every change comes through this mount, so the host
- * kernel may cache what it is told.  -o writeback_cache lets writes go
- * through the host's page cache, which sends them in large requests when
- * a file is closed or synced; it is off by default: the host then keeps
- * a file's times itself, and a new file's ctime can be older than its
- * mtime (the POSIX suite sees it), for no gain measured here.  flush is
- * left unimplemented so that close(2) does not cost a request (there is
- * nothing to push: the kernel has every write already).
+ * kernel may cache what it is told, negative lookups too
+ * (attr_timeout, entry_timeout, negative_timeout: 1 s by default).
+ * -o writeback_cache lets writes go through the host's page cache (off
+ * by default: the host then keeps a file's times itself, and a new
+ * file's ctime can be older than its mtime).  flush is left unimplemented
+ * so that close(2) does not cost a request.  The server clears the
+ * set-user-ID and set-group-ID bits itself (FUSE_CAP_HANDLE_KILLPRIV),
+ * which saves the host's GETATTR before every chown: the kernel does it
+ * for chown (Linux's rule, even for root), rf_killpriv for a write or
+ * truncate by a caller other than root (not with -o writeback_cache,
+ * whose WRITEs do not carry the writer: the host does it then).
  *
  * When the FUSE file system is unmounted (fusermount3 -u, umount) or the
  * server gets SIGINT/SIGTERM/SIGHUP, the loop ends; the kernel's file
@@ -53,22 +72,28 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fuse.h>
 #include <fuse_lowlevel.h>
 #include <limits.h>
 #include <linux/reboot.h>
+#include <linux/fuse.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rump/rump.h>
@@ -83,13 +108,28 @@ static const char *progname = "rumpfuse";
 /* Options of our own (-o), taken out before libfuse sees the rest. */
 struct rf_opts {
 	int	writeback;		/* the host's writeback cache */
+	double	attr_timeout;		/* seconds the host keeps attributes */
+	double	entry_timeout;		/* ... a name */
+	double	negative_timeout;	/* ... that a name does not exist */
+	unsigned int spin;		/* microseconds a worker polls */
 };
 
-static struct rf_opts rf_opts = { .writeback = 0 };
+static struct rf_opts rf_opts = {
+	.writeback = 0,
+	.attr_timeout = 1.0,
+	.entry_timeout = 1.0,
+	.negative_timeout = 1.0,
+	.spin = 50,
+};
 
+#define RF_OPT(t, f, v) { t, offsetof(struct rf_opts, f), v }
 static const struct fuse_opt rf_optspec[] = {
-	{ "writeback_cache", offsetof(struct rf_opts, writeback), 1 },
-	{ "no_writeback_cache", offsetof(struct rf_opts, writeback), 0 },
+	RF_OPT("writeback_cache", writeback, 1),
+	RF_OPT("no_writeback_cache", writeback, 0),
+	RF_OPT("attr_timeout=%lf", attr_timeout, 0),
+	RF_OPT("entry_timeout=%lf", entry_timeout, 0),
+	RF_OPT("negative_timeout=%lf", negative_timeout, 0),
+	RF_OPT("spin=%u", spin, 0),
 	FUSE_OPT_END
 };
 
@@ -99,10 +139,21 @@ static pthread_key_t rf_lwpkey;
 static __thread bool rf_bound;
 
 /*
+ * A descriptor of the mount's root, the mount of the handles (as for
+ * Linux, open_by_handle_at takes no O_PATH descriptor for it).
+ */
+static int rf_mntfd = -1;
+
+static struct fuse_session *rf_se;	/* the session (main) */
+
+/* FUSE_* flags for INIT's answer that libfuse leaves out (serve_init). */
+static uint32_t rf_initflags;
+
+/*
  * Bind an lwp of the server's process to the calling thread, once; every
- * operation starts here.  Without one (out of memory), the thread borrows
- * a temporary lwp of the default process at each call, which works too
- * but does not see the server's descriptors: the error is returned.
+ * operation starts here.  Without one (out of memory), the thread would
+ * borrow a temporary lwp of the default process at each call, which does
+ * not see the server's descriptors: the error is returned instead.
  */
 static int
 rf_thread(void)
@@ -112,7 +163,7 @@ rf_thread(void)
 	if (rf_bound)
 		return 0;
 	if ((error = rump_lwproc_newlwp(rf_pid)) != 0)
-		return -error;
+		return error;
 	rf_bound = true;
 	(void)pthread_setspecific(rf_lwpkey, rump_lwproc_curlwp());
 	return 0;
@@ -126,304 +177,623 @@ rf_thread_exit(void *l)
 	rump_lwproc_releaselwp();
 }
 
-#define ENTER() \
+/* Every operation: bind the lwp or answer the error. */
+#define ENTER(req) \
 	do { \
 		int en_err_ = rf_thread(); \
-		if (en_err_ != 0) \
-			return en_err_; \
+		if (en_err_ != 0) { \
+			fuse_reply_err((req), en_err_); \
+			return; \
+		} \
 	} while (0)
 
-/* The kernel path of a FUSE path: "/mnt" + path. */
-static int
-kpath(char *buf, size_t len, const char *path)
+/* errno of a failed rump_sys_* call, or 0 when it returned r != -1. */
+#define ERR(r)	((r) == -1 ? errno : 0)
+
+/*
+ * Nodes.  The handle's bytes follow the node (handle_bytes of them).
+ * nlookup is the host's count of references; the root node is never
+ * freed.
+ */
+struct rf_node {
+	struct rf_node	*next;		/* rf_nodes chain (rf_lock) */
+	uint64_t	nlookup;	/* rf_lock */
+	ino_t		ino;
+	int		pinfd;		/* O_PATH, once a name is removed */
+	struct file_handle fh;		/* last member: f_handle follows */
+};
+
+/* A handle with room for any file system's. */
+struct rf_handle {
+	struct file_handle fh;
+	unsigned char	bytes[MAX_HANDLE_SZ];
+};
+
+static pthread_mutex_t rf_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct rf_node **rf_nodes;	/* hash by inode number (rf_lock) */
+static size_t rf_nbuckets, rf_nnodes;
+static struct rf_node *rf_root;
+
+static size_t
+node_bucket(ino_t ino, size_t nbuckets)
 {
-	if ((size_t)snprintf(buf, len, MNT "%s", path) >= len)
-		return -ENAMETOOLONG;
+	return (size_t)((ino * 0x9e3779b97f4a7c15ull) >> 20) &
+	    (nbuckets - 1);
+}
+
+/* Double the hash table when it holds more nodes than buckets. */
+static void
+node_grow(void)
+{
+	struct rf_node **nt, *n, *next;
+	size_t nb = rf_nbuckets * 2, i, b;
+
+	if ((nt = calloc(nb, sizeof(*nt))) == NULL)
+		return;		/* longer chains, still correct */
+	for (i = 0; i < rf_nbuckets; i++) {
+		for (n = rf_nodes[i]; n != NULL; n = next) {
+			next = n->next;
+			b = node_bucket(n->ino, nb);
+			n->next = nt[b];
+			nt[b] = n;
+		}
+	}
+	free(rf_nodes);
+	rf_nodes = nt;
+	rf_nbuckets = nb;
+}
+
+static bool
+same_handle(const struct file_handle *a, const struct file_handle *b)
+{
+	return a->handle_type == b->handle_type &&
+	    a->handle_bytes == b->handle_bytes &&
+	    memcmp(a->f_handle, b->f_handle, a->handle_bytes) == 0;
+}
+
+/*
+ * The node of the file with handle fh and inode number ino, with one more
+ * lookup counted: the one that exists, else a new one.  NULL: no memory.
+ */
+static struct rf_node *
+node_get(const struct file_handle *fh, ino_t ino)
+{
+	struct rf_node *n;
+	size_t b;
+
+	pthread_mutex_lock(&rf_lock);
+	b = node_bucket(ino, rf_nbuckets);
+	for (n = rf_nodes[b]; n != NULL; n = n->next)
+		if (n->ino == ino && same_handle(&n->fh, fh))
+			break;
+	if (n == NULL &&
+	    (n = malloc(sizeof(*n) + fh->handle_bytes)) != NULL) {
+		n->nlookup = 0;
+		n->ino = ino;
+		n->pinfd = -1;
+		memcpy(&n->fh, fh, sizeof(*fh) + fh->handle_bytes);
+		n->next = rf_nodes[b];
+		rf_nodes[b] = n;
+		if (++rf_nnodes > rf_nbuckets)
+			node_grow();
+	}
+	if (n != NULL)
+		n->nlookup++;
+	pthread_mutex_unlock(&rf_lock);
+	return n;
+}
+
+/*
+ * The host gives back nlookup references of n; the last frees it (and
+ * closes its pin: the calling thread must have its lwp).
+ */
+static void
+node_put(struct rf_node *n, uint64_t nlookup)
+{
+	struct rf_node **pp;
+	int pinfd = -1;
+
+	if (n == rf_root)
+		return;
+	pthread_mutex_lock(&rf_lock);
+	n->nlookup -= nlookup < n->nlookup ? nlookup : n->nlookup;
+	if (n->nlookup == 0) {
+		pp = &rf_nodes[node_bucket(n->ino, rf_nbuckets)];
+		while (*pp != n)
+			pp = &(*pp)->next;
+		*pp = n->next;
+		rf_nnodes--;
+		pinfd = n->pinfd;
+		free(n);
+	}
+	pthread_mutex_unlock(&rf_lock);
+	if (pinfd != -1)
+		(void)rump_sys_close(pinfd);
+}
+
+/*
+ * Before name in dfd is removed (unlink, rmdir, the target of a rename):
+ * when the host holds the node of its file, keep the file alive with an
+ * O_PATH descriptor until the node is forgotten, as a local file system
+ * keeps a removed directory that is someone's working directory (stat of
+ * "." works, with no links).  Otherwise the file could go, and every
+ * request on the node would find its handle stale.
+ */
+static void
+node_pin(int dfd, const char *name)
+{
+	struct rf_handle h;
+	struct rf_node *n;
+	struct stat st;
+	int mntid, fd;
+	size_t b;
+
+	h.fh.handle_bytes = MAX_HANDLE_SZ;
+	if (rump_sys_fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    rump_sys_name_to_handle_at(dfd, name, &h.fh, &mntid, 0) == -1)
+		return;
+	pthread_mutex_lock(&rf_lock);
+	b = node_bucket(st.st_ino, rf_nbuckets);
+	for (n = rf_nodes[b]; n != NULL; n = n->next)
+		if (n->ino == st.st_ino && same_handle(&n->fh, &h.fh))
+			break;
+	if (n != NULL && n->pinfd == -1 &&
+	    (fd = rump_sys_openat(dfd, name, O_PATH | O_NOFOLLOW |
+	    O_CLOEXEC)) != -1)
+		n->pinfd = fd;
+	pthread_mutex_unlock(&rf_lock);
+}
+
+static struct rf_node *
+node_of(fuse_ino_t id)
+{
+	return id == FUSE_ROOT_ID ? rf_root : (struct rf_node *)(uintptr_t)id;
+}
+
+static fuse_ino_t
+node_id(const struct rf_node *n)
+{
+	return n == rf_root ? FUSE_ROOT_ID : (fuse_ino_t)(uintptr_t)n;
+}
+
+/* A kernel descriptor of node id opened with flags, or -1 and errno. */
+static int
+node_open(fuse_ino_t id, int flags)
+{
+	return rump_sys_open_by_handle_at(rf_mntfd, &node_of(id)->fh,
+	    flags | O_CLOEXEC);
+}
+
+/* node_open(id, O_PATH), or -1 with the error answered. */
+static int
+path_fd(fuse_req_t req, fuse_ino_t id)
+{
+	int fd;
+
+	if ((fd = node_open(id, O_PATH)) == -1)
+		fuse_reply_err(req, errno);
+	return fd;
+}
+
+/* path_fd of a and of b, or false with the error answered. */
+static bool
+path_fds(fuse_req_t req, fuse_ino_t a, fuse_ino_t b, int *fa, int *fb)
+{
+	if ((*fa = path_fd(req, a)) == -1)
+		return false;
+	if ((*fb = path_fd(req, b)) == -1) {
+		(void)rump_sys_close(*fa);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Look up name in the directory dfd (or, name "", the file of dfd) and
+ * fill the entry for the host, counting a lookup of its node: 0 or an
+ * errno.
+ */
+static int
+entry_at(int dfd, const char *name, struct fuse_entry_param *e)
+{
+	struct rf_handle h;
+	struct rf_node *n;
+	int mntid, flags = *name == '\0' ? AT_EMPTY_PATH : 0;
+
+	memset(e, 0, sizeof(*e));
+	if (rump_sys_fstatat(dfd, name, &e->attr,
+	    flags | AT_SYMLINK_NOFOLLOW) == -1)
+		return errno;
+	h.fh.handle_bytes = MAX_HANDLE_SZ;
+	if (rump_sys_name_to_handle_at(dfd, name, &h.fh, &mntid, flags) == -1)
+		return errno;
+	if ((n = node_get(&h.fh, e->attr.st_ino)) == NULL)
+		return ENOMEM;
+	e->ino = node_id(n);
+	e->attr_timeout = rf_opts.attr_timeout;
+	e->entry_timeout = rf_opts.entry_timeout;
 	return 0;
 }
 
-#define KPATH(var, path) \
-	char var[PATH_MAX + sizeof(MNT)]; \
-	do { \
-		int kp_err_ = kpath(var, sizeof(var), (path)); \
-		if (kp_err_ != 0) \
-			return kp_err_; \
-	} while (0)
+/* Reply to a request that made a node (name in dfd): its entry. */
+static void
+reply_entry(fuse_req_t req, int dfd, const char *name)
+{
+	struct fuse_entry_param e;
+	int error;
 
-/* -errno of a rump_sys_* call that returned r. */
-#define RET(r)	((r) == -1 ? -errno : 0)
+	if ((error = entry_at(dfd, name, &e)) != 0)
+		fuse_reply_err(req, error);
+	else if (fuse_reply_entry(req, &e) == -ENOENT)
+		node_put(node_of(e.ino), 1);	/* the request was interrupted */
+}
+
+/* Reply with the attributes of fd. */
+static void
+reply_attr(fuse_req_t req, int fd)
+{
+	struct stat st;
+
+	if (rump_sys_fstat(fd, &st) == -1)
+		fuse_reply_err(req, errno);
+	else
+		fuse_reply_attr(req, &st, rf_opts.attr_timeout);
+}
 
 /*
- * Give a new node to the caller, like a kernel mount would.  The
- * kernel's calls run as root, so the node is root's, in the group that
- * the kernel chose: a set-group-ID directory's stays.  chown clears the
- * set-user-ID and set-group-ID bits of a file (Linux's rule, which the
- * kernel follows), so they are put back: the caller asked for them.
+ * Give a new node (name in dfd) to the caller, like a kernel mount
+ * would.  The kernel's calls run as root, so the node is root's, in the
+ * group that the kernel chose: a set-group-ID directory's stays.  chown
+ * clears the set-user-ID and set-group-ID bits of a file (Linux's rule,
+ * which the kernel follows), so they are put back: the caller asked for
+ * them.
  */
 static void
-own(const char *kp)
+own(fuse_req_t req, int dfd, const char *name)
 {
-	struct fuse_context *ctx = fuse_get_context();
-	struct stat st, pst;
-	char parent[PATH_MAX + sizeof(MNT)];
-	char *slash;
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	struct stat st, dst;
 	gid_t gid;
 
-	if (ctx == NULL || rump_sys_lstat(kp, &st) == -1)
+	if (rump_sys_fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return;
 	gid = ctx->gid;
-	snprintf(parent, sizeof(parent), "%s", kp);
-	if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
-		*slash = '\0';
-		if (rump_sys_stat(parent, &pst) == 0 && (pst.st_mode & S_ISGID))
-			gid = st.st_gid;
-	}
+	if (st.st_gid != gid && rump_sys_fstat(dfd, &dst) == 0 &&
+	    (dst.st_mode & S_ISGID))
+		gid = st.st_gid;
 	if (st.st_uid == ctx->uid && st.st_gid == gid)
 		return;
-	if (rump_sys_fchownat(AT_FDCWD, kp, ctx->uid, gid,
+	if (rump_sys_fchownat(dfd, name, ctx->uid, gid,
 	    AT_SYMLINK_NOFOLLOW) == -1 || S_ISLNK(st.st_mode) ||
 	    !(st.st_mode & (S_ISUID | S_ISGID)))
 		return;
-	(void)rump_sys_chmod(kp, st.st_mode & 07777);
+	(void)rump_sys_fchmodat2(dfd, name, st.st_mode & 07777,
+	    AT_SYMLINK_NOFOLLOW);
 }
 
-static void *
-rf_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
+/*
+ * After a write or truncate by the caller of req through fd: clear the
+ * set-user-ID bit, and the set-group-ID bit with group execution, unless
+ * the caller is root (FUSE_CAP_HANDLE_KILLPRIV leaves it to us; the
+ * kernel's calls run as root, which keeps them).
+ */
+static void
+rf_killpriv(fuse_req_t req, fuse_ino_t id, int fd)
 {
-	cfg->use_ino = 1;
-	cfg->nullpath_ok = 0;
+	struct stat st;
+	mode_t mode;
+
+	if (fuse_req_ctx(req)->uid == 0 || rump_sys_fstat(fd, &st) == -1 ||
+	    !S_ISREG(st.st_mode))
+		return;
+	mode = st.st_mode & 07777 & ~S_ISUID;
+	if ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+		mode &= ~S_ISGID;
+	if (mode == (st.st_mode & 07777) ||
+	    rump_sys_fchmodat2(fd, "", mode, AT_EMPTY_PATH) == -1)
+		return;
+	/* The host's copy of the mode is stale now (offset -1: only the
+	 * attributes; safe inside the request). */
+	(void)fuse_lowlevel_notify_inval_inode(rf_se, id,
+	    -1, 0);
+}
+
+static void
+rf_init(void *ud, struct fuse_conn_info *conn)
+{
+	(void)ud;
 	if (rf_opts.writeback && (conn->capable & FUSE_CAP_WRITEBACK_CACHE))
 		conn->want |= FUSE_CAP_WRITEBACK_CACHE;
 	else {
 		rf_opts.writeback = 0;
 		conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
 	}
-	if (conn->capable & FUSE_CAP_READDIRPLUS)
-		conn->want |= FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO;
-	return NULL;
+	conn->want |= conn->capable & (FUSE_CAP_READDIRPLUS |
+	    FUSE_CAP_READDIRPLUS_AUTO | FUSE_CAP_PARALLEL_DIROPS |
+	    FUSE_CAP_ATOMIC_O_TRUNC);
+	/*
+	 * The host's writeback WRITEs do not say who wrote: with the cache
+	 * on, the host clears the set-ID bits itself (a GETATTR and a
+	 * SETATTR when a file has them).
+	 */
+	if (!rf_opts.writeback)
+		conn->want |= conn->capable & FUSE_CAP_HANDLE_KILLPRIV;
+	else
+		conn->want &= ~FUSE_CAP_HANDLE_KILLPRIV;
+	/* What libfuse 3.14 does not pass on (serve_init). */
+	rf_initflags = 0;
+	if (conn->want & FUSE_CAP_HANDLE_KILLPRIV)
+		rf_initflags |= FUSE_HANDLE_KILLPRIV;
+	if (conn->want & FUSE_CAP_PARALLEL_DIROPS)
+		rf_initflags |= FUSE_PARALLEL_DIROPS;
 }
 
-static int
-rf_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
+static void
+rf_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	int r;
+	struct fuse_entry_param e;
+	int dfd, error;
 
-	ENTER();
-	if (fi != NULL)
-		r = rump_sys_fstat((int)fi->fh, st);
-	else {
-		KPATH(kp, path);
-		r = rump_sys_lstat(kp, st);
-	}
-	return RET(r);
+	ENTER(req);
+	if ((dfd = path_fd(req, parent)) == -1)
+		return;
+	error = entry_at(dfd, name, &e);
+	(void)rump_sys_close(dfd);
+	if (error == ENOENT && rf_opts.negative_timeout > 0) {
+		/* Node id 0: the host remembers that name is not there. */
+		memset(&e, 0, sizeof(e));
+		e.entry_timeout = rf_opts.negative_timeout;
+		fuse_reply_entry(req, &e);
+	} else if (error != 0)
+		fuse_reply_err(req, error);
+	else if (fuse_reply_entry(req, &e) == -ENOENT)
+		node_put(node_of(e.ino), 1);
 }
 
-static int
-rf_access(const char *path, int mask)
+static void
+rf_forget(fuse_req_t req, fuse_ino_t id, uint64_t nlookup)
 {
-	ENTER();
-	KPATH(kp, path);
-	return RET(rump_sys_faccessat(AT_FDCWD, kp, mask));
+	(void)rf_thread();	/* for node_put's close of a pin */
+	node_put(node_of(id), nlookup);
+	fuse_reply_none(req);
 }
 
-static int
-rf_readlink(const char *path, char *buf, size_t size)
+static void
+rf_forget_multi(fuse_req_t req, size_t count,
+    struct fuse_forget_data *forgets)
 {
-	ssize_t n;
+	size_t i;
 
-	ENTER();
-	KPATH(kp, path);
-	if (size == 0)
-		return -EINVAL;
-	if ((n = rump_sys_readlink(kp, buf, size - 1)) == -1)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
+	(void)rf_thread();
+	for (i = 0; i < count; i++)
+		node_put(node_of(forgets[i].ino), forgets[i].nlookup);
+	fuse_reply_none(req);
 }
 
-struct linux_dirent64 {
-	uint64_t	d_ino;
-	int64_t		d_off;
-	unsigned short	d_reclen;
-	unsigned char	d_type;
-	char		d_name[];
-};
-
-/* A directory is opened once per opendir; its descriptor is fi->fh. */
-static int
-rf_opendir(const char *path, struct fuse_file_info *fi)
+static void
+rf_getattr(fuse_req_t req, fuse_ino_t id, struct fuse_file_info *fi)
 {
 	int fd;
 
-	ENTER();
-	KPATH(kp, path);
-	if ((fd = rump_sys_open(kp, O_RDONLY | O_DIRECTORY)) == -1)
-		return -errno;
-	fi->fh = (uint64_t)fd;
-	return 0;
+	ENTER(req);
+	if (fi != NULL) {
+		reply_attr(req, (int)fi->fh);
+		return;
+	}
+	if ((fd = path_fd(req, id)) == -1)
+		return;
+	reply_attr(req, fd);
+	(void)rump_sys_close(fd);
 }
 
-static int
-rf_releasedir(const char *path, struct fuse_file_info *fi)
+/* A timestamp of setattr: the time given, now, or left alone. */
+static struct timespec
+set_time(int to_set, int set, int now, struct timespec t)
 {
-	(void)path;
-	ENTER();
-	return RET(rump_sys_close((int)fi->fh));
+	if (to_set & now)
+		t.tv_nsec = UTIME_NOW;
+	else if (!(to_set & set))
+		t.tv_nsec = UTIME_OMIT;
+	return t;
+}
+
+static void
+rf_setattr(fuse_req_t req, fuse_ino_t id, struct stat *attr, int to_set,
+    struct fuse_file_info *fi)
+{
+	struct timespec ts[2];
+	int fd, tfd = -1, error = 0;
+
+	ENTER(req);
+	if (fi != NULL)
+		fd = (int)fi->fh;
+	else if ((fd = node_open(id, O_PATH)) == -1) {
+		fuse_reply_err(req, errno);
+		return;
+	}
+	if (to_set & FUSE_SET_ATTR_MODE)
+		error = ERR(rump_sys_fchmodat2(fd, "", attr->st_mode & 07777,
+		    AT_EMPTY_PATH));
+	if (error == 0 && (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
+		error = ERR(rump_sys_fchownat(fd, "",
+		    (to_set & FUSE_SET_ATTR_UID) ? attr->st_uid : (uid_t)-1,
+		    (to_set & FUSE_SET_ATTR_GID) ? attr->st_gid : (gid_t)-1,
+		    AT_EMPTY_PATH));
+	if (error == 0 && (to_set & FUSE_SET_ATTR_SIZE)) {
+		/* An O_PATH descriptor cannot be truncated: open the file. */
+		if (fi == NULL && (tfd = node_open(id, O_WRONLY)) == -1)
+			error = errno;
+		else {
+			error = ERR(rump_sys_ftruncate(fi != NULL ? fd : tfd,
+			    attr->st_size));
+			if (error == 0)
+				rf_killpriv(req, id, fi != NULL ? fd : tfd);
+		}
+	}
+	if (error == 0 && (to_set & (FUSE_SET_ATTR_ATIME |
+	    FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME |
+	    FUSE_SET_ATTR_MTIME_NOW))) {
+		ts[0] = set_time(to_set, FUSE_SET_ATTR_ATIME,
+		    FUSE_SET_ATTR_ATIME_NOW, attr->st_atim);
+		ts[1] = set_time(to_set, FUSE_SET_ATTR_MTIME,
+		    FUSE_SET_ATTR_MTIME_NOW, attr->st_mtim);
+		error = ERR(rump_sys_utimensat(fd, "", ts, AT_EMPTY_PATH));
+	}
+	if (error != 0)
+		fuse_reply_err(req, error);
+	else
+		reply_attr(req, fd);
+	if (tfd != -1)
+		(void)rump_sys_close(tfd);
+	if (fi == NULL)
+		(void)rump_sys_close(fd);
+}
+
+static void
+rf_readlink(fuse_req_t req, fuse_ino_t id)
+{
+	char buf[PATH_MAX + 1];
+	ssize_t n;
+	int fd;
+
+	ENTER(req);
+	if ((fd = path_fd(req, id)) == -1)
+		return;
+	n = rump_sys_readlinkat(fd, "", buf, sizeof(buf) - 1);
+	(void)rump_sys_close(fd);
+	if (n == -1) {
+		fuse_reply_err(req, errno);
+		return;
+	}
+	buf[n] = '\0';
+	fuse_reply_readlink(req, buf);
 }
 
 /*
- * The whole directory in one call, from its start (offsets 0: libfuse
- * keeps the listing for the open directory).  For readdirplus
- * (FUSE_READDIR_PLUS) each entry comes with its full attributes, from
- * fstatat on the open directory, so that ls -l or find need no lookup and
- * getattr per entry; otherwise with its inode number and type only.
+ * Make a node in parent (mkdir, mknod, symlink: make() does the call on
+ * the parent's descriptor), give it to the caller and reply its entry.
  */
-static int
-rf_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
-    struct fuse_file_info *fi, enum fuse_readdir_flags flags)
+static void
+make_node(fuse_req_t req, fuse_ino_t parent, const char *name,
+    int (*make)(int, const char *, mode_t, dev_t, const char *),
+    mode_t mode, dev_t rdev, const char *target)
 {
-	char dbuf[16384];
-	struct stat st;
-	enum fuse_fill_dir_flags fill;
-	ssize_t n, i;
-	int fd = (int)fi->fh;
+	int dfd;
 
-	(void)path;
-	(void)off;
-	ENTER();
-	if (rump_sys_lseek(fd, 0, SEEK_SET) == -1)
-		return -errno;
-	while ((n = rump_sys_getdents64(fd, dbuf, sizeof(dbuf))) > 0) {
-		for (i = 0; i < n;) {
-			struct linux_dirent64 *d = (void *)(dbuf + i);
-
-			i += d->d_reclen;
-			fill = 0;
-			if ((flags & FUSE_READDIR_PLUS) &&
-			    rump_sys_fstatat(fd, d->d_name, &st,
-			    AT_SYMLINK_NOFOLLOW) == 0)
-				fill = FUSE_FILL_DIR_PLUS;
-			else {
-				memset(&st, 0, sizeof(st));
-				st.st_ino = d->d_ino;
-				st.st_mode = (mode_t)d->d_type << 12;
-			}
-			if (filler(buf, d->d_name, &st, 0, fill) != 0)
-				return 0;
-		}
+	ENTER(req);
+	if ((dfd = path_fd(req, parent)) == -1)
+		return;
+	if (make(dfd, name, mode, rdev, target) == -1)
+		fuse_reply_err(req, errno);
+	else {
+		own(req, dfd, name);
+		reply_entry(req, dfd, name);
 	}
-	return n == -1 ? -errno : 0;
+	(void)rump_sys_close(dfd);
 }
 
 static int
-rf_mknod(const char *path, mode_t mode, dev_t rdev)
+do_mknod(int dfd, const char *name, mode_t mode, dev_t rdev, const char *t)
 {
-	ENTER();
-	KPATH(kp, path);
-
-	if (rump_sys_mknod(kp, mode, rdev) == -1)
-		return -errno;
-	own(kp);
-	return 0;
+	(void)t;
+	return rump_sys_mknodat(dfd, name, mode, rdev);
 }
 
 static int
-rf_mkdir(const char *path, mode_t mode)
+do_mkdir(int dfd, const char *name, mode_t mode, dev_t rdev, const char *t)
 {
-	ENTER();
-	KPATH(kp, path);
-
-	if (rump_sys_mkdir(kp, mode) == -1)
-		return -errno;
-	own(kp);
-	return 0;
+	(void)rdev;
+	(void)t;
+	return rump_sys_mkdirat(dfd, name, mode);
 }
 
 static int
-rf_unlink(const char *path)
+do_symlink(int dfd, const char *name, mode_t mode, dev_t rdev,
+    const char *target)
 {
-	ENTER();
-	KPATH(kp, path);
-	return RET(rump_sys_unlink(kp));
+	(void)mode;
+	(void)rdev;
+	return rump_sys_symlinkat(target, dfd, name);
 }
 
-static int
-rf_rmdir(const char *path)
+static void
+rf_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+    dev_t rdev)
 {
-	ENTER();
-	KPATH(kp, path);
-	return RET(rump_sys_rmdir(kp));
+	make_node(req, parent, name, do_mknod, mode, rdev, NULL);
 }
 
-static int
-rf_symlink(const char *target, const char *path)
+static void
+rf_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 {
-	ENTER();
-	KPATH(kp, path);
-
-	if (rump_sys_symlink(target, kp) == -1)
-		return -errno;
-	own(kp);
-	return 0;
+	make_node(req, parent, name, do_mkdir, mode, 0, NULL);
 }
 
-static int
-rf_rename(const char *from, const char *to, unsigned int flags)
+static void
+rf_symlink(fuse_req_t req, const char *target, fuse_ino_t parent,
+    const char *name)
 {
-	ENTER();
-	KPATH(kf, from);
-	KPATH(kt, to);
-	return RET(rump_sys_renameat2(AT_FDCWD, kf, AT_FDCWD, kt, flags));
+	make_node(req, parent, name, do_symlink, 0, 0, target);
 }
 
-static int
-rf_link(const char *from, const char *to)
+/* unlink and rmdir: unlinkat(parent, name, flags). */
+static void
+remove_node(fuse_req_t req, fuse_ino_t parent, const char *name, int flags)
 {
-	ENTER();
-	KPATH(kf, from);
-	KPATH(kt, to);
-	return RET(rump_sys_link(kf, kt));
+	int dfd;
+
+	ENTER(req);
+	if ((dfd = path_fd(req, parent)) == -1)
+		return;
+	node_pin(dfd, name);
+	fuse_reply_err(req, ERR(rump_sys_unlinkat(dfd, name, flags)));
+	(void)rump_sys_close(dfd);
 }
 
-static int
-rf_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
+static void
+rf_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	ENTER();
-	if (fi != NULL)
-		return RET(rump_sys_fchmod((int)fi->fh, mode));
-	KPATH(kp, path);
-	return RET(rump_sys_chmod(kp, mode));
+	remove_node(req, parent, name, 0);
 }
 
-static int
-rf_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_info *fi)
+static void
+rf_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	ENTER();
-	if (fi != NULL)
-		return RET(rump_sys_fchown((int)fi->fh, uid, gid));
-	KPATH(kp, path);
-	return RET(rump_sys_lchown(kp, uid, gid));
+	remove_node(req, parent, name, AT_REMOVEDIR);
 }
 
-static int
-rf_truncate(const char *path, off_t size, struct fuse_file_info *fi)
+static void
+rf_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+    fuse_ino_t newparent, const char *newname, unsigned int flags)
 {
-	ENTER();
-	if (fi != NULL)
-		return RET(rump_sys_ftruncate((int)fi->fh, size));
-	KPATH(kp, path);
-	return RET(rump_sys_truncate(kp, size));
+	int dfd, ndfd;
+
+	ENTER(req);
+	if (!path_fds(req, parent, newparent, &dfd, &ndfd))
+		return;
+	if (!(flags & (RENAME_NOREPLACE | RENAME_EXCHANGE)))
+		node_pin(ndfd, newname);
+	fuse_reply_err(req, ERR(rump_sys_renameat2(dfd, name, ndfd, newname,
+	    flags)));
+	(void)rump_sys_close(ndfd);
+	(void)rump_sys_close(dfd);
 }
 
-static int
-rf_utimens(const char *path, const struct timespec ts[2],
-    struct fuse_file_info *fi)
+static void
+rf_link(fuse_req_t req, fuse_ino_t id, fuse_ino_t newparent,
+    const char *newname)
 {
-	ENTER();
-	if (fi != NULL)
-		return RET(rump_sys_utimensat((int)fi->fh, NULL, ts, 0));
-	KPATH(kp, path);
-	return RET(rump_sys_utimensat(AT_FDCWD, kp, ts, AT_SYMLINK_NOFOLLOW));
+	int fd, ndfd;
+
+	ENTER(req);
+	if (!path_fds(req, id, newparent, &fd, &ndfd))
+		return;
+	if (rump_sys_linkat(fd, "", ndfd, newname, AT_EMPTY_PATH) == -1)
+		fuse_reply_err(req, errno);
+	else
+		reply_entry(req, ndfd, newname);
+	(void)rump_sys_close(ndfd);
+	(void)rump_sys_close(fd);
 }
 
 /*
@@ -440,137 +810,370 @@ oflags(int flags)
 			flags = (flags & ~O_ACCMODE) | O_RDWR;
 		flags &= ~O_APPEND;
 	}
-	return flags;
+	return flags & ~(O_NOFOLLOW | O_CREAT | O_EXCL | O_NOCTTY);
 }
 
-static int
-rf_open(const char *path, struct fuse_file_info *fi)
+static void
+rf_open(fuse_req_t req, fuse_ino_t id, struct fuse_file_info *fi)
 {
 	int fd;
 
-	ENTER();
-	KPATH(kp, path);
-	if ((fd = rump_sys_open(kp, oflags(fi->flags) & ~O_NOFOLLOW)) == -1)
-		return -errno;
+	ENTER(req);
+	if ((fd = node_open(id, oflags(fi->flags))) == -1) {
+		fuse_reply_err(req, errno);
+		return;
+	}
+	if (fi->flags & O_TRUNC)
+		rf_killpriv(req, id, fd);
 	fi->fh = (uint64_t)fd;
-	return 0;
+	fi->keep_cache = 1;	/* nobody else changes the file */
+	if (fuse_reply_open(req, fi) == -ENOENT)
+		(void)rump_sys_close(fd);
 }
 
-static int
-rf_create(const char *path, mode_t mode, struct fuse_file_info *fi)
+static void
+rf_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+    struct fuse_file_info *fi)
 {
-	int fd;
+	struct fuse_entry_param e;
+	int dfd, fd, error;
 
-	ENTER();
-	KPATH(kp, path);
-	if ((fd = rump_sys_open(kp, oflags(fi->flags) | O_CREAT, mode)) == -1)
-		return -errno;
-	own(kp);
+	ENTER(req);
+	if ((dfd = path_fd(req, parent)) == -1)
+		return;
+	fd = rump_sys_openat(dfd, name, oflags(fi->flags) | O_CREAT |
+	    (fi->flags & O_EXCL) | O_CLOEXEC, mode);
+	if (fd == -1) {
+		fuse_reply_err(req, errno);
+		(void)rump_sys_close(dfd);
+		return;
+	}
+	own(req, dfd, name);
+	(void)rump_sys_close(dfd);
+	if ((error = entry_at(fd, "", &e)) != 0) {
+		(void)rump_sys_close(fd);
+		fuse_reply_err(req, error);
+		return;
+	}
 	fi->fh = (uint64_t)fd;
-	return 0;
+	fi->keep_cache = 1;
+	if (fuse_reply_create(req, &e, fi) == -ENOENT) {
+		node_put(node_of(e.ino), 1);
+		(void)rump_sys_close(fd);
+	}
 }
 
-static int
-rf_read(const char *path, char *buf, size_t size, off_t off,
+/* A buffer of each thread for reads, grown as needed. */
+static __thread char *rf_rbuf;
+static __thread size_t rf_rbufsize;
+
+static void
+rf_read(fuse_req_t req, fuse_ino_t id, size_t size, off_t off,
     struct fuse_file_info *fi)
 {
 	ssize_t n;
+	char *b;
 
-	ENTER();
-
-	(void)path;
-	if ((n = rump_sys_pread((int)fi->fh, buf, size, off)) == -1)
-		return -errno;
-	return (int)n;
+	(void)id;
+	ENTER(req);
+	if (size > rf_rbufsize) {
+		if ((b = realloc(rf_rbuf, size)) == NULL) {
+			fuse_reply_err(req, ENOMEM);
+			return;
+		}
+		rf_rbuf = b;
+		rf_rbufsize = size;
+	}
+	if ((n = rump_sys_pread((int)fi->fh, rf_rbuf, size, off)) == -1)
+		fuse_reply_err(req, errno);
+	else
+		fuse_reply_buf(req, rf_rbuf, (size_t)n);
 }
 
-static int
-rf_write(const char *path, const char *buf, size_t size, off_t off,
-    struct fuse_file_info *fi)
+static void
+rf_write(fuse_req_t req, fuse_ino_t id, const char *buf, size_t size,
+    off_t off, struct fuse_file_info *fi)
 {
 	ssize_t n;
 
-	ENTER();
-
-	(void)path;
-	if ((n = rump_sys_pwrite((int)fi->fh, buf, size, off)) == -1)
-		return -errno;
-	return (int)n;
+	ENTER(req);
+	if ((n = rump_sys_pwrite((int)fi->fh, buf, size, off)) == -1) {
+		fuse_reply_err(req, errno);
+		return;
+	}
+	if (!fi->writepage)
+		rf_killpriv(req, id, (int)fi->fh);
+	fuse_reply_write(req, (size_t)n);
 }
 
-static int
-rf_statfs(const char *path, struct statvfs *sv)
+static void
+rf_release(fuse_req_t req, fuse_ino_t id, struct fuse_file_info *fi)
 {
-	struct statfs sf;
-
-	ENTER();
-	KPATH(kp, path);
-
-	if (rump_sys_statfs(kp, &sf) == -1)
-		return -errno;
-	memset(sv, 0, sizeof(*sv));
-	sv->f_bsize = (unsigned long)sf.f_bsize;
-	sv->f_frsize = sf.f_frsize != 0 ? (unsigned long)sf.f_frsize :
-	    (unsigned long)sf.f_bsize;
-	sv->f_blocks = sf.f_blocks;
-	sv->f_bfree = sf.f_bfree;
-	sv->f_bavail = sf.f_bavail;
-	sv->f_files = sf.f_files;
-	sv->f_ffree = sf.f_ffree;
-	sv->f_favail = sf.f_ffree;
-	sv->f_namemax = (unsigned long)sf.f_namelen;
-	return 0;
+	(void)id;
+	ENTER(req);
+	fuse_reply_err(req, ERR(rump_sys_close((int)fi->fh)));
 }
 
-static int
-rf_release(const char *path, struct fuse_file_info *fi)
+static void
+rf_fsync(fuse_req_t req, fuse_ino_t id, int datasync,
+    struct fuse_file_info *fi)
 {
-	ENTER();
-	(void)path;
-	return RET(rump_sys_close((int)fi->fh));
+	(void)id;
+	ENTER(req);
+	fuse_reply_err(req, ERR(datasync ? rump_sys_fdatasync((int)fi->fh) :
+	    rump_sys_fsync((int)fi->fh)));
 }
 
-static int
-rf_fsync(const char *path, int datasync, struct fuse_file_info *fi)
-{
-	ENTER();
-	(void)path;
-	if (datasync)
-		return RET(rump_sys_fdatasync((int)fi->fh));
-	return RET(rump_sys_fsync((int)fi->fh));
-}
-
-static int
-rf_fsyncdir(const char *path, int datasync, struct fuse_file_info *fi)
-{
-	(void)path;
-	ENTER();
-	if (datasync)
-		return RET(rump_sys_fdatasync((int)fi->fh));
-	return RET(rump_sys_fsync((int)fi->fh));
-}
-
-static off_t
-rf_lseek(const char *path, off_t off, int whence, struct fuse_file_info *fi)
+static void
+rf_lseek(fuse_req_t req, fuse_ino_t id, off_t off, int whence,
+    struct fuse_file_info *fi)
 {
 	off_t r;
 
-	ENTER();
-
-	(void)path;
+	(void)id;
+	ENTER(req);
 	if ((r = rump_sys_lseek((int)fi->fh, off, whence)) == -1)
-		return -errno;
-	return r;
+		fuse_reply_err(req, errno);
+	else
+		fuse_reply_lseek(req, r);
 }
 
-static const struct fuse_operations rf_ops = {
+static void
+rf_access(fuse_req_t req, fuse_ino_t id, int mask)
+{
+	int fd;
+
+	ENTER(req);
+	if ((fd = path_fd(req, id)) == -1)
+		return;
+	fuse_reply_err(req, ERR(rump_sys_faccessat2(fd, "", mask,
+	    AT_EMPTY_PATH)));
+	(void)rump_sys_close(fd);
+}
+
+static void
+rf_statfs(fuse_req_t req, fuse_ino_t id)
+{
+	struct statvfs sv;
+	struct statfs sf;
+
+	(void)id;
+	ENTER(req);
+	if (rump_sys_fstatfs(rf_mntfd, &sf) == -1) {
+		fuse_reply_err(req, errno);
+		return;
+	}
+	memset(&sv, 0, sizeof(sv));
+	sv.f_bsize = (unsigned long)sf.f_bsize;
+	sv.f_frsize = sf.f_frsize != 0 ? (unsigned long)sf.f_frsize :
+	    (unsigned long)sf.f_bsize;
+	sv.f_blocks = sf.f_blocks;
+	sv.f_bfree = sf.f_bfree;
+	sv.f_bavail = sf.f_bavail;
+	sv.f_files = sf.f_files;
+	sv.f_ffree = sf.f_ffree;
+	sv.f_favail = sf.f_ffree;
+	sv.f_namemax = (unsigned long)sf.f_namelen;
+	fuse_reply_statfs(req, &sv);
+}
+
+/*
+ * Directories.  An open directory is its kernel descriptor and the
+ * listing read from it at the first readdir from offset 0 (again at
+ * each rewind); the offset of an entry for the host is its index + 1.
+ */
+struct linux_dirent64 {
+	uint64_t	d_ino;
+	int64_t		d_off;
+	unsigned short	d_reclen;
+	unsigned char	d_type;
+	char		d_name[];
+};
+
+struct rf_dir {
+	int	fd;
+	char	*buf;		/* the listing: getdents64 records */
+	size_t	len, cap;
+	size_t	*index;		/* offset in buf of each entry */
+	size_t	nent;
+};
+
+static void
+rf_opendir(fuse_req_t req, fuse_ino_t id, struct fuse_file_info *fi)
+{
+	struct rf_dir *d;
+
+	ENTER(req);
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	if ((d->fd = node_open(id, O_RDONLY | O_DIRECTORY)) == -1) {
+		fuse_reply_err(req, errno);
+		free(d);
+		return;
+	}
+	fi->fh = (uint64_t)(uintptr_t)d;
+	fi->cache_readdir = 1;	/* nobody else changes the directory */
+	if (fuse_reply_open(req, fi) == -ENOENT) {
+		(void)rump_sys_close(d->fd);
+		free(d);
+	}
+}
+
+/* Read d's whole listing from its start: 0 or an errno. */
+static int
+dir_load(struct rf_dir *d)
+{
+	size_t *ix, i;
+	ssize_t n;
+	char *b;
+
+	d->len = 0;
+	d->nent = 0;
+	if (rump_sys_lseek(d->fd, 0, SEEK_SET) == -1)
+		return errno;
+	for (;;) {
+		if (d->cap - d->len < 32768) {
+			if ((b = realloc(d->buf, d->cap + 65536)) == NULL)
+				return ENOMEM;
+			d->buf = b;
+			d->cap += 65536;
+		}
+		n = rump_sys_getdents64(d->fd, d->buf + d->len,
+		    d->cap - d->len);
+		if (n == -1)
+			return errno;
+		if (n == 0)
+			break;
+		d->len += (size_t)n;
+	}
+	for (i = 0; i < d->len; d->nent++)
+		i += ((struct linux_dirent64 *)(void *)(d->buf + i))->d_reclen;
+	if ((ix = realloc(d->index, (d->nent + 1) * sizeof(*ix))) == NULL)
+		return ENOMEM;
+	d->index = ix;
+	for (i = 0, n = 0; i < d->len; n++) {
+		ix[n] = i;
+		i += ((struct linux_dirent64 *)(void *)(d->buf + i))->d_reclen;
+	}
+	return 0;
+}
+
+static bool
+dot_or_dotdot(const char *name)
+{
+	return name[0] == '.' && (name[1] == '\0' ||
+	    (name[1] == '.' && name[2] == '\0'));
+}
+
+/*
+ * readdir and readdirplus from entry off.  For readdirplus each entry
+ * but "." and ".." comes with its node (a lookup counted, given back
+ * when the entry does not fit) and full attributes, so that ls -l or
+ * find need no LOOKUP and GETATTR per entry.
+ */
+static void
+read_dir(fuse_req_t req, size_t size, off_t off, struct fuse_file_info *fi,
+    bool plus)
+{
+	struct rf_dir *d = (struct rf_dir *)(uintptr_t)fi->fh;
+	struct fuse_entry_param e;
+	struct linux_dirent64 *de;
+	size_t i, used = 0, len;
+	char *out;
+	int error = 0;
+
+	ENTER(req);
+	if ((out = malloc(size)) == NULL) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	if ((off == 0 || d->index == NULL) && (error = dir_load(d)) != 0)
+		goto out;
+	for (i = (size_t)off; i < d->nent; i++) {
+		de = (void *)(d->buf + d->index[i]);
+		if (plus && !dot_or_dotdot(de->d_name)) {
+			if ((error = entry_at(d->fd, de->d_name, &e)) != 0) {
+				if (error != ENOENT)
+					break;
+				error = 0;	/* removed meanwhile */
+				continue;
+			}
+		} else {
+			memset(&e, 0, sizeof(e));
+			e.attr.st_ino = (ino_t)de->d_ino;
+			e.attr.st_mode = (mode_t)de->d_type << 12;
+		}
+		len = plus ? fuse_add_direntry_plus(req, out + used,
+		    size - used, de->d_name, &e, (off_t)(i + 1)) :
+		    fuse_add_direntry(req, out + used, size - used,
+		    de->d_name, &e.attr, (off_t)(i + 1));
+		if (len > size - used) {
+			if (e.ino != 0)
+				node_put(node_of(e.ino), 1);
+			break;
+		}
+		used += len;
+	}
+ out:
+	if (error != 0 && used == 0)
+		fuse_reply_err(req, error);
+	else
+		fuse_reply_buf(req, out, used);
+	free(out);
+}
+
+static void
+rf_readdir(fuse_req_t req, fuse_ino_t id, size_t size, off_t off,
+    struct fuse_file_info *fi)
+{
+	(void)id;
+	read_dir(req, size, off, fi, false);
+}
+
+static void
+rf_readdirplus(fuse_req_t req, fuse_ino_t id, size_t size, off_t off,
+    struct fuse_file_info *fi)
+{
+	(void)id;
+	read_dir(req, size, off, fi, true);
+}
+
+static void
+rf_releasedir(fuse_req_t req, fuse_ino_t id, struct fuse_file_info *fi)
+{
+	struct rf_dir *d = (struct rf_dir *)(uintptr_t)fi->fh;
+
+	(void)id;
+	ENTER(req);
+	(void)rump_sys_close(d->fd);
+	free(d->buf);
+	free(d->index);
+	free(d);
+	fuse_reply_err(req, 0);
+}
+
+static void
+rf_fsyncdir(fuse_req_t req, fuse_ino_t id, int datasync,
+    struct fuse_file_info *fi)
+{
+	struct rf_dir *d = (struct rf_dir *)(uintptr_t)fi->fh;
+
+	(void)id;
+	ENTER(req);
+	fuse_reply_err(req, ERR(datasync ? rump_sys_fdatasync(d->fd) :
+	    rump_sys_fsync(d->fd)));
+}
+
+static const struct fuse_lowlevel_ops rf_ops = {
 	.init		= rf_init,
+	.lookup		= rf_lookup,
+	.forget		= rf_forget,
+	.forget_multi	= rf_forget_multi,
 	.getattr	= rf_getattr,
-	.access		= rf_access,
+	.setattr	= rf_setattr,
 	.readlink	= rf_readlink,
-	.opendir	= rf_opendir,
-	.readdir	= rf_readdir,
-	.releasedir	= rf_releasedir,
 	.mknod		= rf_mknod,
 	.mkdir		= rf_mkdir,
 	.unlink		= rf_unlink,
@@ -578,20 +1181,407 @@ static const struct fuse_operations rf_ops = {
 	.symlink	= rf_symlink,
 	.rename		= rf_rename,
 	.link		= rf_link,
-	.chmod		= rf_chmod,
-	.chown		= rf_chown,
-	.truncate	= rf_truncate,
-	.utimens	= rf_utimens,
 	.open		= rf_open,
 	.create		= rf_create,
 	.read		= rf_read,
 	.write		= rf_write,
-	.statfs		= rf_statfs,
 	.release	= rf_release,
 	.fsync		= rf_fsync,
-	.fsyncdir	= rf_fsyncdir,
 	.lseek		= rf_lseek,
+	.access		= rf_access,
+	.statfs		= rf_statfs,
+	.opendir	= rf_opendir,
+	.readdir	= rf_readdir,
+	.readdirplus	= rf_readdirplus,
+	.releasedir	= rf_releasedir,
+	.fsyncdir	= rf_fsyncdir,
 };
+
+/*
+ * The loop: leader and followers.  One worker at a time, the leader,
+ * reads the FUSE device (not blocking) and hands each request to libfuse
+ * (which calls the operations above and writes the answer).  When there
+ * is none, it reads again until rf_opts.spin microseconds have passed
+ * since its last request (a program on the mount waits for every answer,
+ * and on a virtual machine waking a sleeping server costs about as much
+ * as the request), then sleeps in epoll.  The followers sleep on a
+ * condition variable, so that a program's requests, one after the
+ * other, wake no one.  Only when requests come faster than one at a
+ * time (after taking one the leader finds a second waiting, and a
+ * program waits for each: not a RELEASE or FORGET, which the host sends
+ * in the background, as after every close) does the leader hand the
+ * second to a follower, give up the lead to another and serve the first
+ * itself; a follower done with a request reads the device once more
+ * before it sleeps.  The end (unmount: ENODEV; a
+ * signal, rf_signal) wakes everyone through rf_endfd and the condition
+ * variable.
+ */
+struct rf_loop {
+	struct fuse_session *se;
+	int	fd;		/* the FUSE device */
+	size_t	bufsize;
+	pthread_mutex_t lock;
+	pthread_cond_t cv;
+	bool	leading;	/* a worker is the leader (lock) */
+	unsigned int waiting;	/* followers asleep (lock) */
+	char	*handoff;	/* a request for a follower (lock) */
+	size_t	handofflen;
+	char	**pool;		/* free buffers for handoffs (lock) */
+	size_t	npool;
+	int	error;		/* the first read error (lock) */
+};
+
+static int rf_endfd = -1;	/* eventfd: the loop ends */
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* SIGINT, SIGTERM, SIGHUP: end the loop. */
+static void
+rf_signal(int sig)
+{
+	(void)sig;
+	fuse_session_exit(rf_se);
+	(void)eventfd_write(rf_endfd, 1);
+}
+
+static int
+set_signals(void (*handler)(int))
+{
+	struct sigaction sa = { .sa_handler = handler };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	size_t i;
+
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], &sa, NULL) == -1)
+			return -1;
+	sa.sa_handler = handler == SIG_DFL ? SIG_DFL : SIG_IGN;
+	return sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* The loop ends (error: a read error, else 0); lp->lock held. */
+static void
+loop_end(struct rf_loop *lp, int error)
+{
+	if (error != 0 && lp->error == 0)
+		lp->error = error;
+	fuse_session_exit(lp->se);
+	(void)eventfd_write(rf_endfd, 1);
+	pthread_cond_broadcast(&lp->cv);
+}
+
+static void
+process(struct rf_loop *lp, char *buf, size_t len)
+{
+	struct fuse_buf fbuf = { .mem = buf, .size = len };
+
+	fuse_session_process_buf(lp->se, &fbuf);
+}
+
+/*
+ * Read a request into buf: its length, 0 when there is none now, -1 when
+ * the loop is to end (lp->error set for an error).
+ */
+static ssize_t
+get_request(struct rf_loop *lp, char *buf)
+{
+	ssize_t n;
+
+	for (;;) {
+		if (fuse_session_exited(lp->se))
+			return -1;
+		if ((n = read(lp->fd, buf, lp->bufsize)) > 0)
+			return n;
+		if (n == 0 || errno == ENODEV) {	/* unmounted */
+			pthread_mutex_lock(&lp->lock);
+			loop_end(lp, 0);
+			pthread_mutex_unlock(&lp->lock);
+			return -1;
+		}
+		if (errno == EAGAIN)
+			return 0;
+		if (errno != EINTR && errno != ENOENT) {
+			pthread_mutex_lock(&lp->lock);
+			loop_end(lp, errno);
+			pthread_mutex_unlock(&lp->lock);
+			return -1;
+		}
+	}
+}
+
+/*
+ * Is the request in buf one that no program waits for: the host sends
+ * RELEASE (of a file; a directory's too) and FORGET in the background.
+ */
+static bool
+no_waiter(const char *buf)
+{
+	switch (((const struct fuse_in_header *)(const void *)buf)->opcode) {
+	case FUSE_RELEASE:
+	case FUSE_RELEASEDIR:
+	case FUSE_FORGET:
+	case FUSE_BATCH_FORGET:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Lead until the loop ends (-1) or a request was handed to a follower
+ * and the lead given up (0).  buf is the worker's own buffer.
+ */
+static int
+lead(struct rf_loop *lp, char *buf, int ep)
+{
+	uint64_t spin = (uint64_t)rf_opts.spin * 1000, last = now_ns();
+	struct epoll_event ev;
+	ssize_t n, n2;
+	char *spare;
+
+	for (;;) {
+		if ((n = get_request(lp, buf)) < 0)
+			return -1;
+		if (n > 0) {
+			spare = NULL;
+			pthread_mutex_lock(&lp->lock);
+			if (lp->waiting > 0 && lp->handoff == NULL &&
+			    lp->npool > 0)
+				spare = lp->pool[--lp->npool];
+			pthread_mutex_unlock(&lp->lock);
+			n2 = spare != NULL ? get_request(lp, spare) : 0;
+			if (n2 > 0 && (no_waiter(spare) || no_waiter(buf))) {
+				/* Nobody waits for one of them (a close's
+				 * RELEASE after a program's last request on
+				 * a file): both here, the other first. */
+				if (no_waiter(buf)) {
+					process(lp, spare, (size_t)n2);
+					process(lp, buf, (size_t)n);
+				} else {
+					process(lp, buf, (size_t)n);
+					process(lp, spare, (size_t)n2);
+				}
+				pthread_mutex_lock(&lp->lock);
+				lp->pool[lp->npool++] = spare;
+				pthread_mutex_unlock(&lp->lock);
+				last = now_ns();
+				continue;
+			}
+			if (n2 > 0) {
+				/* Two at once: one to a follower, the lead
+				 * to another. */
+				pthread_mutex_lock(&lp->lock);
+				lp->handoff = spare;
+				lp->handofflen = (size_t)n2;
+				lp->leading = false;
+				pthread_cond_broadcast(&lp->cv);
+				pthread_mutex_unlock(&lp->lock);
+				process(lp, buf, (size_t)n);
+				return 0;
+			}
+			if (spare != NULL) {
+				pthread_mutex_lock(&lp->lock);
+				lp->pool[lp->npool++] = spare;
+				pthread_mutex_unlock(&lp->lock);
+			}
+			process(lp, buf, (size_t)n);
+			if (n2 < 0)
+				return -1;
+			last = now_ns();
+			continue;
+		}
+		if (spin != 0 && now_ns() - last < spin)
+			continue;
+		if (epoll_wait(ep, &ev, 1, -1) == -1 && errno != EINTR) {
+			pthread_mutex_lock(&lp->lock);
+			loop_end(lp, errno);
+			pthread_mutex_unlock(&lp->lock);
+			return -1;
+		}
+		last = now_ns();
+	}
+}
+
+static void *
+rf_worker(void *arg)
+{
+	struct rf_loop *lp = arg;
+	struct epoll_event ev = { .events = EPOLLIN };
+	char *buf, *b;
+	size_t len;
+	ssize_t n;
+	int ep = -1;
+
+	if ((buf = malloc(lp->bufsize)) == NULL ||
+	    (ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+	    epoll_ctl(ep, EPOLL_CTL_ADD, lp->fd, &ev) == -1 ||
+	    epoll_ctl(ep, EPOLL_CTL_ADD, rf_endfd, &ev) == -1) {
+		pthread_mutex_lock(&lp->lock);
+		loop_end(lp, errno != 0 ? errno : ENOMEM);
+		pthread_mutex_unlock(&lp->lock);
+		goto out;
+	}
+	pthread_mutex_lock(&lp->lock);
+	while (!fuse_session_exited(lp->se)) {
+		if (lp->handoff != NULL) {
+			b = lp->handoff;
+			len = lp->handofflen;
+			lp->handoff = NULL;
+			pthread_mutex_unlock(&lp->lock);
+			process(lp, b, len);
+			/* More may be waiting: one read before sleeping. */
+			n = get_request(lp, b);
+			if (n > 0)
+				process(lp, b, (size_t)n);
+			pthread_mutex_lock(&lp->lock);
+			lp->pool[lp->npool++] = b;
+			continue;
+		}
+		if (!lp->leading) {
+			lp->leading = true;
+			pthread_mutex_unlock(&lp->lock);
+			n = lead(lp, buf, ep);
+			pthread_mutex_lock(&lp->lock);
+			if (n < 0) {
+				lp->leading = false;
+				break;
+			}
+			continue;
+		}
+		lp->waiting++;
+		pthread_cond_wait(&lp->cv, &lp->lock);
+		lp->waiting--;
+	}
+	pthread_cond_broadcast(&lp->cv);
+	pthread_mutex_unlock(&lp->lock);
+ out:
+	if (ep != -1)
+		(void)close(ep);
+	free(buf);
+	free(rf_rbuf);
+	rf_rbuf = NULL;
+	rf_rbufsize = 0;
+	return NULL;
+}
+
+/*
+ * The INIT request.  libfuse 3.14 leaves FUSE_HANDLE_KILLPRIV and
+ * FUSE_PARALLEL_DIROPS out of its answer whatever the file system wants
+ * (conn->want; the -d output shows the flags it sends), which costs a
+ * GETATTR before every chown and serialises the host's lookups in a
+ * directory.  So INIT is served, before the workers start, with the
+ * device's descriptor number pointing at a pipe; the answer, with the
+ * flags of rf_initflags that the kernel offered added, is then written
+ * to the device here.  Any other first request is served as it is.
+ * 0, or -1 when the loop is to end.
+ */
+static int
+serve_init(struct rf_loop *lp, char *buf)
+{
+	struct pollfd pfd = { .fd = lp->fd, .events = POLLIN };
+	const struct fuse_in_header *ih = (const void *)buf;
+	const struct fuse_init_in *in = (const void *)(ih + 1);
+	char out[sizeof(struct fuse_out_header) + sizeof(struct fuse_init_out)];
+	struct fuse_out_header *oh = (void *)out;
+	struct fuse_init_out *io = (void *)(oh + 1);
+	int p[2], saved;
+	ssize_t n, r;
+
+	while ((n = get_request(lp, buf)) == 0)
+		(void)poll(&pfd, 1, -1);
+	if (n < 0)
+		return -1;
+	if ((size_t)n < sizeof(*ih) + offsetof(struct fuse_init_in, flags2) ||
+	    ih->opcode != FUSE_INIT || pipe2(p, O_CLOEXEC) == -1) {
+		process(lp, buf, (size_t)n);
+		return 0;
+	}
+	if ((saved = dup(lp->fd)) == -1 || dup2(p[1], lp->fd) == -1) {
+		if (saved != -1)
+			(void)close(saved);
+		(void)close(p[0]);
+		(void)close(p[1]);
+		process(lp, buf, (size_t)n);
+		return 0;
+	}
+	process(lp, buf, (size_t)n);
+	(void)dup2(saved, lp->fd);
+	(void)close(saved);
+	(void)close(p[1]);
+	r = read(p[0], out, sizeof(out));
+	(void)close(p[0]);
+	if (r >= (ssize_t)(sizeof(*oh) + offsetof(struct fuse_init_out,
+	    max_background)) && oh->error == 0)
+		io->flags |= rf_initflags & in->flags;
+	if (r > 0 && write(lp->fd, out, (size_t)r) != r) {
+		pthread_mutex_lock(&lp->lock);
+		loop_end(lp, errno);
+		pthread_mutex_unlock(&lp->lock);
+		return -1;
+	}
+	return 0;
+}
+
+/* Serve se with nworkers threads (the caller's one of them): 0 or -1. */
+static int
+rf_serve(struct fuse_session *se, unsigned int nworkers)
+{
+	struct rf_loop lp = {
+		.se = se,
+		.fd = fuse_session_fd(se),
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.cv = PTHREAD_COND_INITIALIZER,
+	};
+	pthread_t *tids = NULL;
+	unsigned int i, started = 0;
+	int fl, rc = 0;
+	char *buf;
+
+	/* libfuse's own: the most a request can hold, and a header. */
+	lp.bufsize = (size_t)sysconf(_SC_PAGESIZE) * 256 + 4096;
+	if ((fl = fcntl(lp.fd, F_GETFL)) == -1 ||
+	    fcntl(lp.fd, F_SETFL, fl | O_NONBLOCK) == -1 ||
+	    (buf = malloc(lp.bufsize)) == NULL) {
+		fprintf(stderr, "%s: %s\n", progname, strerror(errno));
+		return -1;
+	}
+	i = (unsigned int)serve_init(&lp, buf);
+	free(buf);
+	if (i != 0)
+		goto out;
+	tids = calloc(nworkers, sizeof(*tids));
+	lp.pool = calloc(nworkers, sizeof(*lp.pool));
+	if (tids == NULL || lp.pool == NULL)
+		nworkers = 1;
+	/* A buffer for each follower's handoff (none with one worker). */
+	for (i = 1; i < nworkers; i++)
+		if ((lp.pool[lp.npool] = malloc(lp.bufsize)) != NULL)
+			lp.npool++;
+	for (i = 1; i < nworkers; i++)
+		if (pthread_create(&tids[started], NULL, rf_worker, &lp) == 0)
+			started++;
+	rf_worker(&lp);
+	for (i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	for (i = 0; i < lp.npool; i++)
+		free(lp.pool[i]);
+	free(lp.pool);
+	free(tids);
+ out:
+	fuse_session_reset(se);
+	if (lp.error != 0) {
+		fprintf(stderr, "%s: reading the FUSE device: %s\n", progname,
+		    strerror(lp.error));
+		rc = -1;
+	}
+	return rc;
+}
 
 static void
 usage(void)
@@ -663,6 +1653,35 @@ detect_type(const char *image)
 }
 
 /*
+ * The root node: the handle of /mnt, the mount's root, whose descriptor
+ * rf_mntfd names the mount for open_by_handle_at.
+ */
+static int
+root_node(void)
+{
+	struct rf_handle h;
+	int mntid;
+
+	if ((rf_mntfd = rump_sys_open(MNT, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return errno;
+	h.fh.handle_bytes = MAX_HANDLE_SZ;
+	if (rump_sys_name_to_handle_at(rf_mntfd, "", &h.fh, &mntid,
+	    AT_EMPTY_PATH) == -1)
+		return errno;
+	rf_nbuckets = 1024;
+	if ((rf_nodes = calloc(rf_nbuckets, sizeof(*rf_nodes))) == NULL ||
+	    (rf_root = malloc(sizeof(*rf_root) + h.fh.handle_bytes)) == NULL)
+		return ENOMEM;
+	memcpy(&rf_root->fh, &h.fh, sizeof(h.fh) + h.fh.handle_bytes);
+	rf_root->ino = 0;	/* not in rf_nodes: a lookup never finds it */
+	rf_root->nlookup = 1;
+	rf_root->pinfd = -1;
+	rf_root->next = NULL;
+	return 0;
+}
+
+/*
  * Boot the kernel, become the server's process (bound to the calling
  * thread) and mount the image on /mnt; 0 or an errno.
  */
@@ -696,12 +1715,19 @@ kernel_mount(const char *image, const char *type, bool ro)
 		    type, strerror(error));
 		return error;
 	}
+	if ((error = root_node()) != 0) {
+		fprintf(stderr, "%s: the root of %s: %s\n", progname, image,
+		    strerror(error));
+		return error;
+	}
 	return 0;
 }
 
 static void
 kernel_halt(void)
 {
+	if (rf_mntfd != -1)
+		(void)rump_sys_close(rf_mntfd);
 	if (rump_sys_umount2(MNT, 0) == -1)
 		fprintf(stderr, "%s: umount: %s\n", progname, strerror(errno));
 	if (rump_sys_reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
@@ -714,8 +1740,7 @@ main(int argc, char **argv)
 {
 	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
 	struct fuse_cmdline_opts opts;
-	struct fuse_loop_config *loop = NULL;
-	struct fuse *fuse = NULL;
+	struct fuse_session *se = NULL;
 	const char *type = NULL, *image = NULL;
 	char fsname[PATH_MAX + 16];
 	char *imgabs = NULL;
@@ -751,10 +1776,19 @@ main(int argc, char **argv)
 	    fuse_parse_cmdline(&args, &opts) != 0)
 		usage();
 	if (opts.show_help) {
-		printf("usage: %s [-t TYPE] [-o OPTIONS] IMAGE MOUNTPOINT\n\n",
-		    progname);
+		printf("usage: %s [-t TYPE] [-o OPTIONS] IMAGE MOUNTPOINT\n\n"
+		    "rumpfuse options:\n"
+		    "    -o writeback_cache     writes through the host's "
+		    "page cache\n"
+		    "    -o attr_timeout=S      attributes cached S seconds "
+		    "(1)\n"
+		    "    -o entry_timeout=S     names cached S seconds (1)\n"
+		    "    -o negative_timeout=S  missing names cached S "
+		    "seconds (1)\n"
+		    "    -o spin=US             a worker polls US "
+		    "microseconds before it sleeps (50)\n\n", progname);
 		fuse_cmdline_help();
-		fuse_lib_help(&args);
+		fuse_lowlevel_help();
 		return 0;
 	}
 	if (opts.show_version) {
@@ -795,12 +1829,17 @@ main(int argc, char **argv)
 	    kernel_mount(imgabs, type, ro) != 0)
 		goto halt;
 	mounted = true;
-	if ((fuse = fuse_new(&args, &rf_ops, sizeof(rf_ops), NULL)) == NULL)
+	if ((se = fuse_session_new(&args, &rf_ops, sizeof(rf_ops),
+	    NULL)) == NULL)
 		goto halt;
-	if (fuse_mount(fuse, opts.mountpoint) != 0)
+	if (fuse_session_mount(se, opts.mountpoint) != 0)
 		goto destroy;
-	if (fuse_set_signal_handlers(fuse_get_session(fuse)) != 0)
+	rf_se = se;
+	if ((rf_endfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1 ||
+	    set_signals(rf_signal) != 0) {
+		fprintf(stderr, "%s: %s\n", progname, strerror(errno));
 		goto unmount;
+	}
 	if (!opts.foreground) {
 		(void)setsid();
 		(void)chdir("/");
@@ -817,27 +1856,13 @@ main(int argc, char **argv)
 		close(pfd[1]);
 		pfd[1] = -1;
 	}
-	/* Negative: an error; positive: the signal that ended the loop. */
-	if (opts.singlethread)
-		i = fuse_loop(fuse);
-	else if ((loop = fuse_loop_cfg_create()) == NULL)
-		i = -ENOMEM;
-	else {
-		fuse_loop_cfg_set_clone_fd(loop, (unsigned int)opts.clone_fd);
-		if (opts.max_idle_threads != UINT_MAX)
-			fuse_loop_cfg_set_idle_threads(loop,
-			    opts.max_idle_threads);
-		fuse_loop_cfg_set_max_threads(loop,
-		    nthreads ? opts.max_threads : kernel_ncpu());
-		i = fuse_loop_mt(fuse, loop);
-		fuse_loop_cfg_destroy(loop);
-	}
-	rc = i < 0;
-	fuse_remove_signal_handlers(fuse_get_session(fuse));
+	rc = rf_serve(se, opts.singlethread ? 1 : nthreads ?
+	    (opts.max_threads > 0 ? opts.max_threads : 1) : kernel_ncpu()) != 0;
+	(void)set_signals(SIG_DFL);
 unmount:
-	fuse_unmount(fuse);
+	fuse_session_unmount(se);
 destroy:
-	fuse_destroy(fuse);
+	fuse_session_destroy(se);
 halt:
 	if (mounted)
 		kernel_halt();
@@ -849,6 +1874,8 @@ out:
 		ok = 1;
 		(void)write(pfd[1], &ok, 1);
 	}
+	if (rf_endfd != -1)
+		(void)close(rf_endfd);
 	free(imgabs);
 	free(opts.mountpoint);
 	fuse_opt_free_args(&args);

@@ -14,8 +14,9 @@
 #   fuse_up [OPTION...] IMAGE
 #                    $prog -f in the background on $mnt, its output in
 #                    $tmp/log, pid set; fails unless mounted within 10 s
-#   fuse_down        fusermount3 -u; the server must exit 0 within 10 s
-# The last two call the script's fail() on failure.
+#   fuse_wait WHAT   the server must exit 0 within 10 s (after WHAT)
+#   fuse_down        fusermount3 -u, then fuse_wait
+# The last three call the script's fail() on failure.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 prog=${RUMPFUSE:-$top/build/bin/rumpfuse}
 case $prog in /*) ;; *) prog=$top/$prog ;; esac
@@ -69,14 +70,18 @@ fuse_up() {
 	done
 }
 
-fuse_down() {
-	fusermount3 -u "$mnt" || fail "fusermount3 -u"
+fuse_wait() {
 	i=0
 	while kill -0 "$pid" 2>/dev/null; do
 		i=$((i + 1))
-		[ $i -lt 100 ] || fail "rumpfuse still running 10 s after unmount"
+		[ $i -lt 100 ] || fail "rumpfuse still running 10 s after $1"
 		sleep 0.1
 	done
-	wait "$pid" || fail "rumpfuse exited with status $?"
+	wait "$pid" || fail "rumpfuse exited with status $? after $1"
 	pid=
+}
+
+fuse_down() {
+	fusermount3 -u "$mnt" || fail "fusermount3 -u"
+	fuse_wait "fusermount3 -u"
 }

@@ -11,7 +11,7 @@
 # (rumpfuse's kernel calls run as root, so without it nothing checks
 # modes: 20 of t_perm's cases fail; with it the host kernel checks them
 # as for any local file system).  The attribute and entry caches are
-# libfuse's defaults, as a user gets them.
+# rumpfuse's defaults, as a user gets them.
 #
 # Every case must pass except those listed in "known" below, each with
 # its reason; a listed case that passes is reported, not failed.  Then
@@ -32,16 +32,8 @@ suites="t_vfs t_rename t_perm t_attr"
 # (it depends on FUSE's caches); no note when it passes.
 known() {
 	cat <<'EOF'
-t_vfs:create_in_removed_directory_fails_ENOENT maybe: libfuse high-level API: ESTALE, not ENOENT, for a removed directory once the host asks (it passes with the default attr_timeout, fails with attr_timeout=0)
 t_vfs:lseek_on_tmpfs_directory_allows_only_set_and_cur tmpfs only: ext4 (the host's too) allows SEEK_END on a directory
 t_attr:statfs_reports_tmpfs tmpfs only: f_type is FUSE's (0x65735546), not TMPFS_MAGIC
-t_attr:getcwd_of_removed_directory_fails_ENOENT libfuse high-level API: a node whose name was removed has no path, calls on it give ESTALE, not ENOENT
-t_attr:names_in_a_removed_working_directory_are_ENOENT libfuse high-level API: ESTALE for the removed working directory, not ENOENT
-t_vfs:link_adds_a_name_for_the_same_inode rumpfuse: libfuse's high-level API gives each name of a hard link its own FUSE node, whose attributes the host caches for attr_timeout (1 s): st_nlink of the other name is stale after link or unlink
-t_vfs:linkat_empty_path_links_an_open_file rumpfuse: stale st_nlink of the other name of a hard link (attribute cache per name)
-t_vfs:unlink_removes_name_and_decrements_links rumpfuse: stale st_nlink of the other name of a hard link (attribute cache per name)
-t_vfs:unlinked_name_can_be_created_again_as_a_new_file rumpfuse: stale st_nlink of the other name of a hard link (attribute cache per name)
-t_attr:link_and_unlink_update_file_ctime_and_dir_mtime rumpfuse: stale st_ctime of the other name of a hard link (attribute cache per name)
 EOF
 }
 

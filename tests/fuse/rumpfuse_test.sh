@@ -3,8 +3,12 @@
 # small tree with the host's own tools (cp -a, ls, cat, mv, rm, ln -s);
 # after fusermount3 -u the server exits, e2fsck -fn finds the image
 # clean, and the host kernel's loop mount (when we are root) holds the
-# same tree; -o ro reads but does not write, and a file that is not an
-# image is refused with a message.  Skipped when there is no /dev/fuse or no fusermount3.
+# same tree; a second image takes hard links (one node: st_nlink right at
+# once), a directory of 3,000 names, four tars at once, a removed working
+# directory, writes by root and by another user to set-ID files, and
+# SIGTERM (the server unmounts and exits, e2fsck clean); -o ro reads but
+# does not write, and a file that is not an image is refused with a
+# message.  Skipped when there is no /dev/fuse or no fusermount3.
 #
 # RUMPFUSE names the program (default: build/bin/rumpfuse, which make
 # test builds).  A failure never leaves a FUSE mount behind.
@@ -67,6 +71,70 @@ if [ "$(id -u)" = 0 ] && mount -o loop,ro "$tmp/img" "$lmnt" 2>/dev/null; then
 else
 	echo "note: no loop mount (not root or no loop device)"
 fi
+# Nodes, directories, threads, set-ID bits, a signal: a second mount
+# with allow_other (a user other than root writes) and two workers.
+truncate -s 64M "$tmp/img2" || fail "truncate"
+mke2fs -q -F -t ext4 "$tmp/img2" || fail "mke2fs"
+RUMP_NCPU=2 fuse_up -o allow_other "$tmp/img2"
+# One node per file: the other name of a hard link is right at once.
+echo x >"$mnt/f" && ln "$mnt/f" "$mnt/g" || fail "ln"
+[ "$(stat -c %h "$mnt/f")" = 2 ] || fail "st_nlink after ln: $(stat -c %h "$mnt/f")"
+rm "$mnt/g" || fail "rm of a link"
+[ "$(stat -c %h "$mnt/f")" = 1 ] || fail "st_nlink after rm: $(stat -c %h "$mnt/f")"
+[ "$(stat -c %i "$mnt/f")" = "$(ls -i "$mnt/f" | cut -d' ' -f1)" ] ||
+    fail "inode numbers"
+# A directory larger than one READDIR(PLUS) answer, listed whole.
+mkdir "$mnt/big" || fail "mkdir big"
+seq 1 3000 | sed "s|^|$mnt/big/file-with-a-longer-name-|" | xargs touch ||
+    fail "3000 touches"
+[ "$(ls "$mnt/big" | wc -l)" = 3000 ] || fail "ls: $(ls "$mnt/big" | wc -l) names"
+[ "$(ls -l "$mnt/big" | grep -c '^-rw')" = 3000 ] || fail "ls -l of 3000"
+[ "$(find "$mnt/big" -type f | sort -u | wc -l)" = 3000 ] || fail "find"
+rm -r "$mnt/big" || fail "rm -r big"
+# Two writers at once (requests handed between the workers).
+(cd "$tmp/src" && tar -cf - .) >"$tmp/src.tar"
+for i in 1 2 3 4; do mkdir "$mnt/p$i" || fail "mkdir p$i"; done
+tars=
+for i in 1 2 3 4; do
+	tar -xf "$tmp/src.tar" -C "$mnt/p$i" &
+	tars="$tars $!"
+done
+for t in $tars; do wait "$t" || fail "a parallel tar failed"; done
+for i in 1 2 3 4; do
+	cmp "$tmp/src/sub/big.bin" "$mnt/p$i/sub/big.bin" || fail "parallel tar $i"
+done
+# A removed working directory stays (stat "." works, it has no links).
+mkdir "$mnt/gone" || fail "mkdir gone"
+[ "$(cd "$mnt/gone" && rmdir ../gone && stat -c %h .)" = 0 ] ||
+    fail "stat of a removed working directory"
+# Set-ID bits (rumpfuse clears them itself: FUSE_CAP_HANDLE_KILLPRIV).
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	chmod 0755 "$tmp" || fail "chmod $tmp"	# user 1000 reaches the mount
+	echo a >"$mnt/suid" && chown 1000:1000 "$mnt/suid" &&
+	    chmod 6775 "$mnt/suid" || fail "suid file"
+	echo b >>"$mnt/suid" || fail "root's write"
+	[ "$(stat -c %a "$mnt/suid")" = 6775 ] ||
+	    fail "root's write cleared set-ID bits: $(stat -c %a "$mnt/suid")"
+	setpriv --reuid=1000 --regid=1000 --clear-groups \
+	    sh -c "echo c >>'$mnt/suid'" || fail "user 1000's write"
+	[ "$(stat -c %a "$mnt/suid")" = 775 ] ||
+	    fail "a user's write kept set-ID bits: $(stat -c %a "$mnt/suid")"
+	chmod 6775 "$mnt/suid" && setpriv --reuid=1000 --regid=1000 \
+	    --clear-groups truncate -s 1 "$mnt/suid" || fail "user's truncate"
+	[ "$(stat -c %a "$mnt/suid")" = 775 ] ||
+	    fail "a user's truncate kept set-ID bits: $(stat -c %a "$mnt/suid")"
+	chmod 6775 "$mnt/suid" && chown 0:0 "$mnt/suid" || fail "chown"
+	[ "$(stat -c %a "$mnt/suid")" = 775 ] ||
+	    fail "chown kept set-ID bits: $(stat -c %a "$mnt/suid")"
+	echo "ok: set-ID bits"
+fi
+# SIGTERM: the server unmounts, writes the image back and exits.
+kill -TERM "$pid"
+fuse_wait SIGTERM
+! mountpoint -q "$mnt" || fail "still mounted after SIGTERM"
+e2fsck -fn "$tmp/img2" >"$tmp/fsck" 2>&1 || { cat "$tmp/fsck"; fail "e2fsck -fn after SIGTERM"; }
+echo "ok: links, a large directory, parallel writers, set-ID bits, SIGTERM"
+
 # Read-only: reads work, writes fail, the image is untouched.
 sum=$(md5sum <"$tmp/img")
 "$prog" -o ro "$tmp/img" "$mnt" >"$tmp/log" 2>&1 || fail "rumpfuse -o ro"
