@@ -53,8 +53,9 @@
  * set-user-ID and set-group-ID bits itself (FUSE_CAP_HANDLE_KILLPRIV),
  * which saves the host's GETATTR before every chown: the kernel does it
  * for chown (Linux's rule, even for root), rf_killpriv for a write or
- * truncate by a caller other than root (not with -o writeback_cache,
- * whose WRITEs do not carry the writer: the host does it then).
+ * truncate by a caller other than root (with -o writeback_cache, whose
+ * WRITEs do not carry the writer, at the SETATTR of nothing that the
+ * host sends from the writer of a file with set-ID bits).
  *
  * When the FUSE file system is unmounted (fusermount3 -u, umount) or the
  * server gets SIGINT/SIGTERM/SIGHUP, the loop ends; the kernel's file
@@ -511,15 +512,7 @@ rf_init(void *ud, struct fuse_conn_info *conn)
 	conn->want |= conn->capable & (FUSE_CAP_READDIRPLUS |
 	    FUSE_CAP_READDIRPLUS_AUTO | FUSE_CAP_PARALLEL_DIROPS |
 	    FUSE_CAP_ATOMIC_O_TRUNC);
-	/*
-	 * The host's writeback WRITEs do not say who wrote: with the cache
-	 * on, the host clears the set-ID bits itself (a GETATTR and a
-	 * SETATTR when a file has them).
-	 */
-	if (!rf_opts.writeback)
-		conn->want |= conn->capable & FUSE_CAP_HANDLE_KILLPRIV;
-	else
-		conn->want &= ~FUSE_CAP_HANDLE_KILLPRIV;
+	conn->want |= conn->capable & FUSE_CAP_HANDLE_KILLPRIV;
 	/* What libfuse 3.14 does not pass on (serve_init). */
 	rf_initflags = 0;
 	if (conn->want & FUSE_CAP_HANDLE_KILLPRIV)
@@ -586,6 +579,12 @@ rf_getattr(fuse_req_t req, fuse_ino_t id, struct fuse_file_info *fi)
 	(void)rump_sys_close(fd);
 }
 
+/* What setattr can be asked to change. */
+#define RF_SET_ANY (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | \
+	FUSE_SET_ATTR_GID | FUSE_SET_ATTR_SIZE | FUSE_SET_ATTR_ATIME | \
+	FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW | \
+	FUSE_SET_ATTR_MTIME_NOW | FUSE_SET_ATTR_CTIME)
+
 /* A timestamp of setattr: the time given, now, or left alone. */
 static struct timespec
 set_time(int to_set, int set, int now, struct timespec t)
@@ -611,6 +610,13 @@ rf_setattr(fuse_req_t req, fuse_ino_t id, struct stat *attr, int to_set,
 		fuse_reply_err(req, errno);
 		return;
 	}
+	/*
+	 * Nothing to set: a write through the host's page cache (-o
+	 * writeback_cache) asks, from the writer, to clear the set-ID bits
+	 * of a file that has them.
+	 */
+	if (!(to_set & RF_SET_ANY))
+		rf_killpriv(req, id, fd);
 	if (to_set & FUSE_SET_ATTR_MODE)
 		error = ERR(rump_sys_fchmodat2(fd, "", attr->st_mode & 07777,
 		    AT_EMPTY_PATH));

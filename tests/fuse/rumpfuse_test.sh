@@ -26,6 +26,34 @@ fail() {
 	exit 1
 }
 
+# The set-ID bits of a file written through $mnt (rumpfuse clears them
+# itself: FUSE_CAP_HANDLE_KILLPRIV): root's write keeps them, a write and
+# a truncate by user 1000 clear them, so does a chown; the host sees each
+# at once.  As root only, with setpriv.  $1 names the mount in messages.
+setid_checks() {
+	[ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 || return 0
+	chmod 0755 "$tmp" || fail "chmod $tmp"	# user 1000 reaches the mount
+	rm -f "$mnt/suid"
+	echo a >"$mnt/suid" && chown 1000:1000 "$mnt/suid" &&
+	    chmod 6775 "$mnt/suid" || fail "$1: suid file"
+	echo b >>"$mnt/suid" || fail "$1: root's write"
+	[ "$(stat -c %a "$mnt/suid")" = 6775 ] ||
+	    fail "$1: root's write cleared set-ID bits: $(stat -c %a "$mnt/suid")"
+	setpriv --reuid=1000 --regid=1000 --clear-groups \
+	    sh -c "echo c >>'$mnt/suid'" || fail "$1: user 1000's write"
+	[ "$(stat -c %a "$mnt/suid")" = 775 ] ||
+	    fail "$1: a user's write kept set-ID bits: $(stat -c %a "$mnt/suid")"
+	[ "$(cat "$mnt/suid")" = "$(printf 'a\nb\nc')" ] || fail "$1: suid file's data"
+	chmod 6775 "$mnt/suid" && setpriv --reuid=1000 --regid=1000 \
+	    --clear-groups truncate -s 1 "$mnt/suid" || fail "$1: user's truncate"
+	[ "$(stat -c %a "$mnt/suid")" = 775 ] ||
+	    fail "$1: a user's truncate kept set-ID bits: $(stat -c %a "$mnt/suid")"
+	chmod 6775 "$mnt/suid" && chown 0:0 "$mnt/suid" || fail "$1: chown"
+	[ "$(stat -c %a "$mnt/suid")" = 775 ] ||
+	    fail "$1: chown kept set-ID bits: $(stat -c %a "$mnt/suid")"
+	echo "ok: set-ID bits ($1)"
+}
+
 mkdir "$mnt" "$lmnt" "$tmp/src" "$tmp/src/sub" || fail "mkdir"
 truncate -s 64M "$tmp/img" || fail "truncate"
 mke2fs -q -F -t ext4 "$tmp/img" || fail "mke2fs"
@@ -107,33 +135,19 @@ done
 mkdir "$mnt/gone" || fail "mkdir gone"
 [ "$(cd "$mnt/gone" && rmdir ../gone && stat -c %h .)" = 0 ] ||
     fail "stat of a removed working directory"
-# Set-ID bits (rumpfuse clears them itself: FUSE_CAP_HANDLE_KILLPRIV).
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
-	chmod 0755 "$tmp" || fail "chmod $tmp"	# user 1000 reaches the mount
-	echo a >"$mnt/suid" && chown 1000:1000 "$mnt/suid" &&
-	    chmod 6775 "$mnt/suid" || fail "suid file"
-	echo b >>"$mnt/suid" || fail "root's write"
-	[ "$(stat -c %a "$mnt/suid")" = 6775 ] ||
-	    fail "root's write cleared set-ID bits: $(stat -c %a "$mnt/suid")"
-	setpriv --reuid=1000 --regid=1000 --clear-groups \
-	    sh -c "echo c >>'$mnt/suid'" || fail "user 1000's write"
-	[ "$(stat -c %a "$mnt/suid")" = 775 ] ||
-	    fail "a user's write kept set-ID bits: $(stat -c %a "$mnt/suid")"
-	chmod 6775 "$mnt/suid" && setpriv --reuid=1000 --regid=1000 \
-	    --clear-groups truncate -s 1 "$mnt/suid" || fail "user's truncate"
-	[ "$(stat -c %a "$mnt/suid")" = 775 ] ||
-	    fail "a user's truncate kept set-ID bits: $(stat -c %a "$mnt/suid")"
-	chmod 6775 "$mnt/suid" && chown 0:0 "$mnt/suid" || fail "chown"
-	[ "$(stat -c %a "$mnt/suid")" = 775 ] ||
-	    fail "chown kept set-ID bits: $(stat -c %a "$mnt/suid")"
-	echo "ok: set-ID bits"
-fi
+# Set-ID bits.
+setid_checks "two workers"
 # SIGTERM: the server unmounts, writes the image back and exits.
 kill -TERM "$pid"
 fuse_wait SIGTERM
 ! mountpoint -q "$mnt" || fail "still mounted after SIGTERM"
 e2fsck -fn "$tmp/img2" >"$tmp/fsck" 2>&1 || { cat "$tmp/fsck"; fail "e2fsck -fn after SIGTERM"; }
 echo "ok: links, a large directory, parallel writers, set-ID bits, SIGTERM"
+# The same set-ID bits through the host's page cache.
+fuse_up -o allow_other,writeback_cache "$tmp/img2"
+setid_checks writeback_cache
+fuse_down
+e2fsck -fn "$tmp/img2" >"$tmp/fsck" 2>&1 || { cat "$tmp/fsck"; fail "e2fsck -fn (writeback_cache)"; }
 
 # Read-only: reads work, writes fail, the image is untouched.
 sum=$(md5sum <"$tmp/img")
