@@ -13,6 +13,7 @@ rump_SRCS := \
 	sys/kern/kern_proc.c \
 	sys/kern/kern_prot.c \
 	sys/kern/kern_reboot.c \
+	sys/kern/kern_resource.c \
 	sys/kern/kern_sched.c \
 	sys/kern/kern_synch.c \
 	sys/kern/kern_syscall.c \

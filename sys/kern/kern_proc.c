@@ -21,6 +21,7 @@
 #include <sys/proc.h>
 #include <sys/kauth.h>
 #include <sys/queue.h>
+#include <sys/resource.h>
 
 #include "kern_private.h"
 
@@ -79,6 +80,7 @@ proc_alloc(void)
 	TAILQ_INIT(&p->p_lwps);
 	TAILQ_INIT(&p->p_children);
 	p->p_umask = 022;
+	rlimit_init(p->p_rlimit);
 	return p;
 }
 
@@ -209,7 +211,7 @@ proc_hook_unregister(int slot)
 
 /*
  * Create a child of parent (the default process if NULL) with the parent's
- * credentials; the caller adds its first lwp.
+ * credentials, umask and resource limits; the caller adds its first lwp.
  */
 int
 proc_create(struct proc *parent, int flags, struct proc **pp)
@@ -225,6 +227,7 @@ proc_create(struct proc *parent, int flags, struct proc **pp)
 	kauth_cred_hold(parent->p_cred);
 	p->p_cred = parent->p_cred;
 	p->p_umask = parent->p_umask;
+	memcpy(p->p_rlimit, parent->p_rlimit, sizeof(p->p_rlimit));
 	mutex_exit(&parent->p_lock);
 	if ((error = proc_hooks_fork(parent, p, flags)) != 0) {
 		proc_free(p);

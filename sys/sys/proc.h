@@ -11,7 +11,9 @@
  * and the parent/child links; p_lock protects the lwp list and p_nlwps;
  * p_cred is replaced under p_lock and read by the process's own lwps
  * without it (each lwp runs one system call at a time and holds a
- * reference while it uses the credential).
+ * reference while it uses the credential).  p_rlimit is written under
+ * p_lock, each value with one atomic store, so that the VFS can read the
+ * soft RLIMIT_NOFILE without the lock (proc_rlimit_cur, resource.h).
  */
 #ifndef _SYS_PROC_H_
 #define _SYS_PROC_H_
@@ -20,6 +22,7 @@
 #include <sys/queue.h>
 #include <sys/mutex.h>
 #include <sys/condvar.h>
+#include <sys/resource.h>
 
 struct lwp;
 struct kauth_cred;
@@ -39,6 +42,7 @@ struct proc {
 	int p_flags;			/* p_lock */
 	struct kauth_cred *p_cred;	/* p_lock (see above) */
 	mode_t p_umask;			/* owned by the process's lwps */
+	struct rlimit p_rlimit[RLIM_NLIMITS]; /* p_lock (see above) */
 	void *p_hookdata[PROC_NHOOKS];	/* per-faction state */
 };
 
