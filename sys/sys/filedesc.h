@@ -24,7 +24,6 @@ struct proc;
 struct vnode;
 
 #define FD_CLOEXEC 1
-#define NOFILE_DEFAULT 1024	/* RLIMIT_NOFILE soft limit: EMFILE */
 
 struct fdfile {
 	struct file *ff_file;		/* fd_lock; NULL: free */
@@ -37,7 +36,6 @@ struct filedesc {
 	struct fdfile *fd_ofiles;	/* fd_lock */
 	int fd_nfiles;			/* fd_lock: slots allocated */
 	int fd_freefile;		/* fd_lock: lowest possibly free */
-	int fd_limit;			/* fd_lock: RLIMIT_NOFILE */
 };
 
 struct cwdinfo {
@@ -52,13 +50,21 @@ struct filedesc *fd_table(struct proc *);
 struct cwdinfo *cwd_info(struct proc *);
 
 /* sys/vfs/kern_descrip.c.  All act on the current process. */
+/*
+ * Its RLIMIT_NOFILE soft limit: new descriptors are below it (EMFILE),
+ * whatever the table already holds.  Each process sharing a table has
+ * its own.
+ */
+int fd_nofile(void);
 /* The file of fd, referenced: EBADF if there is none. */
 int fd_getfile(int fd, struct file **fpp);
 void fd_putfile(struct file *);
-/* Install fp at the lowest free descriptor >= minfd: EMFILE if none. */
+/* Install fp at the lowest free descriptor >= minfd: EMFILE if none
+ * below fd_nofile(). */
 int fd_install(struct file *fp, int minfd, int flags, int *fdp);
 int fd_close(int fd);
-/* dup2/dup3: close newfd if open, then make it refer to oldfd's file. */
+/* dup2/dup3: close newfd if open, then make it refer to oldfd's file.
+ * EBADF if newfd is not below fd_nofile(). */
 int fd_dup2(int oldfd, int newfd, int flags);
 /* A descriptor's flags (FD_CLOEXEC): EBADF if fd is not open. */
 int fd_getflags(int fd, int *flagsp);

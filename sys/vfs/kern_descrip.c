@@ -14,7 +14,10 @@
  * table and the root vnode as its current and root directory.  Exit
  * drops the table; the last process using it closes every descriptor.
  *
- * Descriptors are handed out lowest first, up to fd_limit (EMFILE).  A
+ * Descriptors are handed out lowest first, below the process's
+ * RLIMIT_NOFILE soft limit (EMFILE; fd_nofile); a table shared by
+ * processes holds what each of them may open.  Lowering the limit closes
+ * nothing: the descriptors above it stay usable.  A
  * system call works on a file through fd_getfile(), which takes a
  * reference, so a close(2) in another thread only removes the
  * descriptor: the file lives until the last reference goes
@@ -35,11 +38,14 @@
 #include <sys/lwp.h>
 #include <sys/mount.h>
 #include <sys/proc.h>
+#include <sys/resource.h>
 #include <sys/vnode.h>
 
 #include "descrip_private.h"
 
-#define NDFILE 32	/* the slots of a new table */
+/* The slots of a new table: Linux's (NR_OPEN_DEFAULT), which select(2)
+ * shows: it ignores the bits of descriptors past the table. */
+#define NDFILE 64
 /* How long an indefinite wait sleeps before it looks for a halt. */
 #define FD_SLEEP_SLICE_NS (50 * 1000 * 1000ULL)
 
@@ -96,7 +102,6 @@ fdtab_alloc(int nfiles)
 	fdp->fd_refcnt = 1;
 	fdp->fd_nfiles = nfiles;
 	fdp->fd_freefile = 0;
-	fdp->fd_limit = NOFILE_DEFAULT;
 	return fdp;
 }
 
@@ -111,22 +116,23 @@ fdtab_free(struct filedesc *fdp)
 }
 
 /*
- * Grow fdp so that slot fd exists.  fd_lock is held on entry and exit
- * but dropped to allocate: the caller looks at the table afresh.
+ * Grow fdp so that slot fd exists, doubling, to at most limit slots (the
+ * caller's fd_nofile(), above fd).  fd_lock is held on entry and exit but
+ * dropped to allocate: the caller looks at the table afresh.
  */
 static int
-fdtab_expand(struct filedesc *fdp, int fd)
+fdtab_expand(struct filedesc *fdp, int fd, int limit)
 {
 	struct fdfile *nf, *of;
 	int n, nn;
 
 	KASSERT(mutex_owned(&fdp->fd_lock));
-	KASSERT(fd < fdp->fd_limit);
+	KASSERT(fd < limit);
 	while ((n = fdp->fd_nfiles) <= fd) {
 		for (nn = n * 2; nn <= fd; nn *= 2)
 			continue;
-		if (nn > fdp->fd_limit)
-			nn = fdp->fd_limit;
+		if (nn > limit)
+			nn = limit;
 		mutex_exit(&fdp->fd_lock);
 		nf = kmem_zalloc(sizeof(*nf) * (size_t)nn, KM_SLEEP);
 		mutex_enter(&fdp->fd_lock);
@@ -170,7 +176,6 @@ fdtab_copy(struct filedesc *src, struct filedesc **dstp)
 			file_hold(dst->fd_ofiles[i].ff_file);
 	}
 	dst->fd_freefile = src->fd_freefile;
-	dst->fd_limit = src->fd_limit;
 	mutex_exit(&src->fd_lock);
 	*dstp = dst;
 	return 0;
@@ -236,6 +241,16 @@ fd_cv_timedwait(kcondvar_t *cv, kmutex_t *mtx, uint64_t nsec)
 /* Descriptors of the current process. */
 
 int
+fd_nofile(void)
+{
+	rlim_t lim = proc_rlimit_cur(curproc, RLIMIT_NOFILE);
+
+	/* setrlimit keeps it there; an int holds every descriptor. */
+	KASSERT(lim <= NR_OPEN_MAX);
+	return (int)lim;
+}
+
+int
 fd_getfile(int fd, struct file **fpp)
 {
 	struct filedesc *fdp = fd_table(NULL);
@@ -281,11 +296,12 @@ int
 fd_install(struct file *fp, int minfd, int flags, int *fdp_out)
 {
 	struct filedesc *fdp = fd_table(NULL);
-	int fd, error = 0;
+	int fd, limit, error = 0;
 
 	if (fdp == NULL)
 		return EMFILE;
 	KASSERT(minfd >= 0);
+	limit = fd_nofile();
 	mutex_enter(&fdp->fd_lock);
 	for (;;) {
 		/* Every slot below fd_freefile is in use. */
@@ -293,13 +309,13 @@ fd_install(struct file *fp, int minfd, int flags, int *fdp_out)
 		while (fd < fdp->fd_nfiles &&
 		    fdp->fd_ofiles[fd].ff_file != NULL)
 			fd++;
-		if (fd >= fdp->fd_limit) {
+		if (fd >= limit) {
 			error = EMFILE;
 			goto out;
 		}
 		if (fd < fdp->fd_nfiles)
 			break;
-		if ((error = fdtab_expand(fdp, fd)) != 0)
+		if ((error = fdtab_expand(fdp, fd, limit)) != 0)
 			goto out;
 	}
 	file_hold(fp);
@@ -341,13 +357,14 @@ fd_dup2(int oldfd, int newfd, int flags)
 {
 	struct filedesc *fdp = fd_table(NULL);
 	struct file *fp, *ofp;
-	int error = 0;
+	int limit, error = 0;
 
 	if (fdp == NULL)
 		return EBADF;
 	KASSERT(oldfd != newfd);
+	limit = fd_nofile();
 	mutex_enter(&fdp->fd_lock);
-	if (newfd < 0 || newfd >= fdp->fd_limit) {
+	if (newfd < 0 || newfd >= limit) {
 		error = EBADF;
 		goto out;
 	}
@@ -359,7 +376,7 @@ fd_dup2(int oldfd, int newfd, int flags)
 		}
 		if (newfd < fdp->fd_nfiles)
 			break;
-		if ((error = fdtab_expand(fdp, newfd)) != 0)
+		if ((error = fdtab_expand(fdp, newfd, limit)) != 0)
 			goto out;
 	}
 	fp = fdp->fd_ofiles[oldfd].ff_file;

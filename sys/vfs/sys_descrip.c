@@ -254,8 +254,9 @@ sys_fcntl(struct lwp *l __unused, const struct sys_fcntl_args *uap,
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		/* Linux reads the argument as an unsigned int. */
-		if ((unsigned int)arg >= NOFILE_DEFAULT) {
+		/* Linux reads the argument as an unsigned int; at or past
+		 * RLIMIT_NOFILE it is EINVAL (not fd_install's EMFILE). */
+		if ((unsigned int)arg >= (unsigned int)fd_nofile()) {
 			error = EINVAL;
 			break;
 		}

@@ -220,7 +220,8 @@ do_poll(struct pollfd *ufds, unsigned long nfds, uint64_t deadline,
 	bool last = false;
 	int n, error = 0;
 
-	if (fdp == NULL || nfds > (unsigned long)fdp->fd_limit)
+	/* Linux: more entries than RLIMIT_NOFILE allows descriptors. */
+	if (fdp == NULL || nfds > (unsigned long)fd_nofile())
 		return EINVAL;
 	if (nfds > 0) {
 		if ((fds = kmem_alloc(size, KM_SLEEP)) == NULL)
@@ -295,13 +296,42 @@ sys_ppoll(struct lwp *l __unused, const struct sys_ppoll_args *uap,
 }
 
 /*
- * select: three sets of nfds bits.  in[] holds what was asked, out[] what
- * is ready; a bad descriptor in any set fails the call with EBADF.
+ * select: three sets of nfds bits, nwords words each.  in[] holds what
+ * was asked, out[] what is ready; a bad descriptor in any set fails the
+ * call with EBADF.  The words follow the structure.
  */
 struct selsets {
-	uint64_t in[3][NOFILE_DEFAULT / NFDBITS];
-	uint64_t out[3][NOFILE_DEFAULT / NFDBITS];
+	size_t nwords;
+	uint64_t *in[3];
+	uint64_t *out[3];
 };
+
+static struct selsets *
+selsets_alloc(int nfds)
+{
+	struct selsets *s;
+	size_t nwords = MAX(howmany((size_t)nfds, NFDBITS), 1);
+	uint64_t *w;
+	int i;
+
+	s = kmem_zalloc(sizeof(*s) + 6 * nwords * sizeof(uint64_t), KM_SLEEP);
+	if (s == NULL)
+		return NULL;
+	s->nwords = nwords;
+	w = (uint64_t *)(s + 1);
+	for (i = 0; i < 3; i++) {
+		s->in[i] = w + i * nwords;
+		s->out[i] = w + (3 + i) * nwords;
+	}
+	return s;
+}
+
+static void
+selsets_free(struct selsets *s)
+{
+
+	kmem_free(s, sizeof(*s) + 6 * s->nwords * sizeof(uint64_t));
+}
 
 static const int sel_events[3] = { POLLIN_SET, POLLOUT_SET, POLLEX_SET };
 
@@ -312,7 +342,8 @@ select_scan(struct selsets *s, int nfds, int *np)
 	int fd, i, events, revents, n = 0;
 	uint64_t bit;
 
-	memset(s->out, 0, sizeof(s->out));
+	for (i = 0; i < 3; i++)
+		memset(s->out[i], 0, s->nwords * sizeof(uint64_t));
 	for (fd = 0; fd < nfds; fd++) {
 		bit = 1ULL << (fd % NFDBITS);
 		events = 0;
@@ -353,11 +384,14 @@ do_select(int nfds, void *usets[3], uint64_t deadline, register_t *retval)
 
 	if (nfds < 0 || fdp == NULL)
 		return EINVAL;
-	/* Linux ignores the bits past the table. */
-	if (nfds > MIN(fdp->fd_limit, NOFILE_DEFAULT))
-		nfds = MIN(fdp->fd_limit, NOFILE_DEFAULT);
+	/* Linux ignores the bits past the table's slots: no descriptor
+	 * there can be open. */
+	mutex_enter(&fdp->fd_lock);
+	if (nfds > fdp->fd_nfiles)
+		nfds = fdp->fd_nfiles;
+	mutex_exit(&fdp->fd_lock);
 	nbytes = howmany((size_t)nfds, NFDBITS) * sizeof(uint64_t);
-	if ((s = kmem_zalloc(sizeof(*s), KM_SLEEP)) == NULL)
+	if ((s = selsets_alloc(nfds)) == NULL)
 		return ENOMEM;
 	for (i = 0; i < 3; i++) {
 		if (usets[i] == NULL)
@@ -385,7 +419,7 @@ do_select(int nfds, void *usets[3], uint64_t deadline, register_t *retval)
 	}
 	retval[0] = n;
  out:
-	kmem_free(s, sizeof(*s));
+	selsets_free(s);
 	return error;
 }
 
