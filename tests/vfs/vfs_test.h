@@ -1,8 +1,8 @@
 /*
  * vfs_test.h: what the VFS semantics tests (t_vfs.c, t_rename.c,
- * t_perm.c, t_attr.c, t_fhandle.c) share: a registry of tests, booting
- * and halting, assertions on errno, switching to a non-root process,
- * small file helpers.
+ * t_perm.c, t_attr.c, t_fhandle.c, t_rlimit.c) share: a registry of
+ * tests, booting and halting, assertions on errno, switching to a
+ * non-root process, small file helpers.
  *
  * Each test file is built twice.  Normally it calls the rump kernel.
  * Built with HOST_MODE (the t_*_host.c wrappers), every rump_sys_X is the
@@ -153,6 +153,13 @@
 #define rump_sys_sync() syscall(SYS_sync)
 #define rump_sys_clock_gettime(...) syscall(SYS_clock_gettime, __VA_ARGS__)
 #define rump_sys_nanosleep(...) syscall(SYS_nanosleep, __VA_ARGS__)
+#define rump_sys_getpid() syscall(SYS_getpid)
+#define rump_sys_poll(...) syscall(SYS_poll, __VA_ARGS__)
+#define rump_sys_ppoll(...) syscall(SYS_ppoll, __VA_ARGS__)
+#define rump_sys_select(...) syscall(SYS_select, __VA_ARGS__)
+#define rump_sys_getrlimit(...) syscall(SYS_getrlimit, __VA_ARGS__)
+#define rump_sys_setrlimit(...) syscall(SYS_setrlimit, __VA_ARGS__)
+#define rump_sys_prlimit64(...) syscall(SYS_prlimit64, __VA_ARGS__)
 #define VT_HOSTDIR "/dev/shm/t_vfs_host.mnt"
 #endif /* HOST_MODE */
 

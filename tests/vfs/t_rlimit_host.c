@@ -1,0 +1,6 @@
+/*
+ * t_rlimit_host.c: t_rlimit.c run against the host kernel (see
+ * vfs_test.h), to prove that what it expects is what Linux does.
+ */
+#define HOST_MODE 1
+#include "t_rlimit.c"
