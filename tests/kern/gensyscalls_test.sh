@@ -6,6 +6,8 @@
 # Runs the generator with $AWK (default awk) and with mawk and gawk when
 # they are installed, and checks that:
 #   - the real table generates, and every awk writes the same files;
+#   - its public header compiles before and after the host's headers
+#     that define the structures it names (<sys/resource.h>, ...);
 #   - each kind of malformed line fails with "FILE:LINE: ..." naming the
 #     bad line, exit status 1, and no output written;
 #   - a second run that changes nothing leaves the outputs untouched;
@@ -84,6 +86,30 @@ for a in $awks; do
 		fail "$a writes other files than $(basename "$first")"
 	fi
 done
+
+# The real header beside the host's headers of its structures, in either
+# order: it only declares the structures it names.
+if [ -n "$first" ]; then
+	for order in before after; do
+		hdrs='#include <sys/resource.h>
+#include <sys/stat.h>
+#include <poll.h>'
+		pub='#include <rump/rump_syscalls.h>'
+		if [ $order = before ]; then
+			printf '%s\n%s\n' "$hdrs" "$pub"
+		else
+			printf '%s\n%s\n' "$pub" "$hdrs"
+		fi >"$TMP/order.c"
+		printf 'int main(void) { struct rlimit r; struct stat st;\n  return rump_sys_getrlimit(RLIMIT_NOFILE, &r) + rump_sys_prlimit64(0, RLIMIT_NOFILE, &r, &r) + rump_sys_fstat(0, &st); }\n' \
+		    >>"$TMP/order.c"
+		if $CC -Wall -Wextra -Werror -D_GNU_SOURCE -I"$first/include" \
+		    -fsyntax-only "$TMP/order.c" 2>"$TMP/cc.err"; then
+			ok
+		else
+			fail "rump_syscalls.h $order the host's headers: $(cat "$TMP/cc.err")"
+		fi
+	done
+fi
 
 # A second run that changes nothing does not touch the outputs.
 a=${awks%% *}
