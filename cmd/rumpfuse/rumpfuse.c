@@ -89,6 +89,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -103,6 +104,7 @@
 
 #define MNT	"/mnt"
 #define DEV	"/dev/xbd0"
+#define RF_NOFILE 1048576	/* the kernel's nr_open, as Linux's */
 
 static const char *progname = "rumpfuse";
 
@@ -1694,6 +1696,7 @@ root_node(void)
 static int
 kernel_mount(const char *image, const char *type, bool ro)
 {
+	struct rlimit rl;
 	int error;
 
 	if ((error = rump_init()) != 0) {
@@ -1707,6 +1710,14 @@ kernel_mount(const char *image, const char *type, bool ro)
 	}
 	rf_pid = rump_sys_getpid();
 	rf_bound = true;
+	/*
+	 * Every file the host holds open through the mount is a descriptor
+	 * of this process: the most a kernel process may have, not 1024.
+	 */
+	rl.rlim_cur = rl.rlim_max = RF_NOFILE;
+	if (rump_sys_setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		fprintf(stderr, "%s: setrlimit RLIMIT_NOFILE %lu: %s\n",
+		    progname, (unsigned long)RF_NOFILE, strerror(errno));
 	/* The host applied the caller's umask to the modes we are given. */
 	(void)rump_sys_umask(0);
 	if ((error = rump_pub_etfs_register(DEV, image, RUMP_ETFS_BLK)) != 0) {

@@ -131,6 +131,30 @@ for t in $tars; do wait "$t" || fail "a parallel tar failed"; done
 for i in 1 2 3 4; do
 	cmp "$tmp/src/sub/big.bin" "$mnt/p$i/sub/big.bin" || fail "parallel tar $i"
 done
+# More files open at once than a kernel process may have by default
+# (1024): the server raises its own limit.
+if command -v python3 >/dev/null 2>&1; then
+	mkdir "$mnt/many" || fail "mkdir many"
+	python3 - "$mnt/many" <<'PY' >"$tmp/many" 2>&1 || fail "2,000 files open at once: $(tail -n 1 "$tmp/many")"
+import os, resource, sys
+d, n = sys.argv[1], 2000
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+try:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(hard, n + 100),) * 2)
+except (ValueError, OSError):
+    if hard < n + 100:
+        print("note: cannot open", n, "files here"); sys.exit(0)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+fds = [os.open(os.path.join(d, "f%d" % i), os.O_CREAT | os.O_RDWR, 0o644)
+       for i in range(n)]
+for i, fd in enumerate(fds):
+    os.write(fd, b"%d" % i)
+for i, fd in enumerate(fds):
+    assert os.pread(fd, 10, 0) == b"%d" % i, i
+    os.close(fd)
+PY
+	rm -r "$mnt/many" || fail "rm many"
+fi
 # A removed working directory stays (stat "." works, it has no links).
 mkdir "$mnt/gone" || fail "mkdir gone"
 [ "$(cd "$mnt/gone" && rmdir ../gone && stat -c %h .)" = 0 ] ||
