@@ -254,6 +254,37 @@ same_handle(const struct file_handle *a, const struct file_handle *b)
 	    memcmp(a->f_handle, b->f_handle, a->handle_bytes) == 0;
 }
 
+/* The node of handle fh and inode number ino, or NULL; rf_lock held. */
+static struct rf_node *
+node_find(const struct file_handle *fh, ino_t ino)
+{
+	struct rf_node *n;
+
+	for (n = rf_nodes[node_bucket(ino, rf_nbuckets)]; n != NULL;
+	    n = n->next)
+		if (n->ino == ino && same_handle(&n->fh, fh))
+			break;
+	return n;
+}
+
+/*
+ * The handle (into h, with room for any) and attributes of name in dfd
+ * (or, name "", of dfd's file), not following a last symbolic link: 0
+ * or an errno.
+ */
+static int
+handle_at(int dfd, const char *name, struct rf_handle *h, struct stat *st)
+{
+	int mntid, flags = *name == '\0' ? AT_EMPTY_PATH : 0;
+
+	if (rump_sys_fstatat(dfd, name, st, flags | AT_SYMLINK_NOFOLLOW) == -1)
+		return errno;
+	h->fh.handle_bytes = MAX_HANDLE_SZ;
+	if (rump_sys_name_to_handle_at(dfd, name, &h->fh, &mntid, flags) == -1)
+		return errno;
+	return 0;
+}
+
 /*
  * The node of the file with handle fh and inode number ino, with one more
  * lookup counted: the one that exists, else a new one.  NULL: no memory.
@@ -266,10 +297,7 @@ node_get(const struct file_handle *fh, ino_t ino)
 
 	pthread_mutex_lock(&rf_lock);
 	b = node_bucket(ino, rf_nbuckets);
-	for (n = rf_nodes[b]; n != NULL; n = n->next)
-		if (n->ino == ino && same_handle(&n->fh, fh))
-			break;
-	if (n == NULL &&
+	if ((n = node_find(fh, ino)) == NULL &&
 	    (n = malloc(sizeof(*n) + fh->handle_bytes)) != NULL) {
 		n->nlookup = 0;
 		n->ino = ino;
@@ -328,19 +356,12 @@ node_pin(int dfd, const char *name)
 	struct rf_handle h;
 	struct rf_node *n;
 	struct stat st;
-	int mntid, fd;
-	size_t b;
+	int fd;
 
-	h.fh.handle_bytes = MAX_HANDLE_SZ;
-	if (rump_sys_fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
-	    rump_sys_name_to_handle_at(dfd, name, &h.fh, &mntid, 0) == -1)
+	if (handle_at(dfd, name, &h, &st) != 0)
 		return;
 	pthread_mutex_lock(&rf_lock);
-	b = node_bucket(st.st_ino, rf_nbuckets);
-	for (n = rf_nodes[b]; n != NULL; n = n->next)
-		if (n->ino == st.st_ino && same_handle(&n->fh, &h.fh))
-			break;
-	if (n != NULL && n->pinfd == -1 &&
+	if ((n = node_find(&h.fh, st.st_ino)) != NULL && n->pinfd == -1 &&
 	    (fd = rump_sys_openat(dfd, name, O_PATH | O_NOFOLLOW |
 	    O_CLOEXEC)) != -1)
 		n->pinfd = fd;
@@ -401,15 +422,11 @@ entry_at(int dfd, const char *name, struct fuse_entry_param *e)
 {
 	struct rf_handle h;
 	struct rf_node *n;
-	int mntid, flags = *name == '\0' ? AT_EMPTY_PATH : 0;
+	int error;
 
 	memset(e, 0, sizeof(*e));
-	if (rump_sys_fstatat(dfd, name, &e->attr,
-	    flags | AT_SYMLINK_NOFOLLOW) == -1)
-		return errno;
-	h.fh.handle_bytes = MAX_HANDLE_SZ;
-	if (rump_sys_name_to_handle_at(dfd, name, &h.fh, &mntid, flags) == -1)
-		return errno;
+	if ((error = handle_at(dfd, name, &h, &e->attr)) != 0)
+		return error;
 	if ((n = node_get(&h.fh, e->attr.st_ino)) == NULL)
 		return ENOMEM;
 	e->ino = node_id(n);
@@ -1228,6 +1245,7 @@ struct rf_loop {
 	struct fuse_session *se;
 	int	fd;		/* the FUSE device */
 	size_t	bufsize;
+	unsigned int nworkers;	/* set before the workers start */
 	pthread_mutex_t lock;
 	pthread_cond_t cv;
 	bool	leading;	/* a worker is the leader (lock) */
@@ -1358,11 +1376,13 @@ lead(struct rf_loop *lp, char *buf, int ep)
 			return -1;
 		if (n > 0) {
 			spare = NULL;
-			pthread_mutex_lock(&lp->lock);
-			if (lp->waiting > 0 && lp->handoff == NULL &&
-			    lp->npool > 0)
-				spare = lp->pool[--lp->npool];
-			pthread_mutex_unlock(&lp->lock);
+			if (lp->nworkers > 1) {	/* else nobody to hand to */
+				pthread_mutex_lock(&lp->lock);
+				if (lp->waiting > 0 && lp->handoff == NULL &&
+				    lp->npool > 0)
+					spare = lp->pool[--lp->npool];
+				pthread_mutex_unlock(&lp->lock);
+			}
 			n2 = spare != NULL ? get_request(lp, spare) : 0;
 			if (n2 > 0 && (no_waiter(spare) || no_waiter(buf))) {
 				/* Nobody waits for one of them (a close's
@@ -1567,6 +1587,7 @@ rf_serve(struct fuse_session *se, unsigned int nworkers)
 	lp.pool = calloc(nworkers, sizeof(*lp.pool));
 	if (tids == NULL || lp.pool == NULL)
 		nworkers = 1;
+	lp.nworkers = nworkers;
 	/* A buffer for each follower's handoff (none with one worker). */
 	for (i = 1; i < nworkers; i++)
 		if ((lp.pool[lp.npool] = malloc(lp.bufsize)) != NULL)
@@ -1668,15 +1689,14 @@ static int
 root_node(void)
 {
 	struct rf_handle h;
-	int mntid;
+	struct stat st;
+	int error;
 
 	if ((rf_mntfd = rump_sys_open(MNT, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) == -1)
 		return errno;
-	h.fh.handle_bytes = MAX_HANDLE_SZ;
-	if (rump_sys_name_to_handle_at(rf_mntfd, "", &h.fh, &mntid,
-	    AT_EMPTY_PATH) == -1)
-		return errno;
+	if ((error = handle_at(rf_mntfd, "", &h, &st)) != 0)
+		return error;
 	rf_nbuckets = 1024;
 	if ((rf_nodes = calloc(rf_nbuckets, sizeof(*rf_nodes))) == NULL ||
 	    (rf_root = malloc(sizeof(*rf_root) + h.fh.handle_bytes)) == NULL)
