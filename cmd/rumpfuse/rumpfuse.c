@@ -838,6 +838,12 @@ oflags(int flags)
 	return flags & ~(O_NOFOLLOW | O_CREAT | O_EXCL | O_NOCTTY);
 }
 
+static int
+direct(int flags)
+{
+	return !rf_opts.writeback && (flags & O_ACCMODE) == O_WRONLY;
+}
+
 static void
 rf_open(fuse_req_t req, fuse_ino_t id, struct fuse_file_info *fi)
 {
@@ -852,6 +858,7 @@ rf_open(fuse_req_t req, fuse_ino_t id, struct fuse_file_info *fi)
 		rf_killpriv(req, id, fd);
 	fi->fh = (uint64_t)fd;
 	fi->keep_cache = 1;	/* nobody else changes the file */
+	fi->direct_io = direct(fi->flags);
 	if (fuse_reply_open(req, fi) == -ENOENT)
 		(void)rump_sys_close(fd);
 }
@@ -882,6 +889,7 @@ rf_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	}
 	fi->fh = (uint64_t)fd;
 	fi->keep_cache = 1;
+	fi->direct_io = direct(fi->flags);
 	if (fuse_reply_create(req, &e, fi) == -ENOENT) {
 		node_put(node_of(e.ino), 1);
 		(void)rump_sys_close(fd);

@@ -155,6 +155,30 @@ for i, fd in enumerate(fds):
 PY
 	rm -r "$mnt/many" || fail "rm many"
 fi
+# A file opened write-only bypasses the host's page cache (direct I/O):
+# a reader's cached pages of it and a second reader see the new bytes.
+if command -v python3 >/dev/null 2>&1; then
+	python3 - "$mnt/coh" <<'PY' >"$tmp/coh" 2>&1 || fail "cached reader after a write-only write: $(tail -n 1 "$tmp/coh")"
+import os, sys
+p = sys.argv[1]
+with open(p, "wb") as f:
+    f.write(b"a" * 8192)
+r = os.open(p, os.O_RDONLY)
+assert os.pread(r, 8192, 0) == b"a" * 8192
+w = os.open(p, os.O_WRONLY)
+assert os.pwrite(w, b"bbbb", 4096) == 4
+os.close(w)
+assert os.pread(r, 8, 4092) == b"aaaabbbb", os.pread(r, 8, 4092)
+with open(p, "rb") as f:
+    assert f.read() == b"a" * 4096 + b"bbbb" + b"a" * 4092
+w = os.open(p, os.O_WRONLY | os.O_APPEND)
+os.write(w, b"end")
+os.close(w)
+assert os.pread(r, 16, 8189) == b"aaaend", os.pread(r, 16, 8189)
+os.close(r)
+PY
+	rm "$mnt/coh" || fail "rm coh"
+fi
 # A removed working directory stays (stat "." works, it has no links).
 mkdir "$mnt/gone" || fail "mkdir gone"
 [ "$(cd "$mnt/gone" && rmdir ../gone && stat -c %h .)" = 0 ] ||
