@@ -166,6 +166,32 @@ struct vnodeops {
 	    int fflags, kauth_cred_t);
 	int (*vop_poll)(struct vnode *, int events);
 	int (*vop_pathconf)(struct vnode *, int name, register_t *retval);
+	/*
+	 * Extended attributes by full name ("user.x", "trusted.x",
+	 * "security.x"; sys/xattr.h); the VFS has checked the name (1..255
+	 * bytes, a known prefix, a nonempty suffix), the caller's permission
+	 * and the value's size (<= XATTR_SIZE_MAX 65536) before calling.
+	 * A file system without extended attributes leaves the three NULL:
+	 * the VFS then answers EOPNOTSUPP.
+	 * getxattr: vp locked shared; *sizep in: the size of buf (0: only
+	 * the value's length is wanted, buf may be NULL); out: the
+	 * value's length.  ENODATA if absent, ERANGE if buf is too small.
+	 * setxattr: vp locked exclusive; value NULL removes the attribute
+	 * (ENODATA if absent), an empty value is a non-NULL value of len 0;
+	 * flags XATTR_CREATE (EEXIST if present) or XATTR_REPLACE (ENODATA
+	 * if absent); ENOSPC if it does not fit.  A change (or removal)
+	 * updates the file's ctime.  The VFS has refused a read-only mount.
+	 * listxattr: vp locked shared; the names, each NUL-terminated, one
+	 * after the other, like getxattr's sizes (ERANGE if too small).
+	 * Every name the file has, trusted.* too: the VFS hides those from
+	 * callers without CAP_SYS_ADMIN.
+	 */
+	int (*vop_getxattr)(struct vnode *, const char *name, void *buf,
+	    size_t *sizep, kauth_cred_t);
+	int (*vop_setxattr)(struct vnode *, const char *name,
+	    const void *value, size_t len, int flags, kauth_cred_t);
+	int (*vop_listxattr)(struct vnode *, void *buf, size_t *sizep,
+	    kauth_cred_t);
 };
 
 /* sys/vfs/vfs_vnode.c */
