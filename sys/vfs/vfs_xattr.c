@@ -141,8 +141,8 @@ xattr_target_cwd(struct xattr_target *xt)
 /*
  * The file of an *at call.  With AT_EMPTY_PATH, a NULL or empty path
  * means dirfd's file, taken as the f* calls take a descriptor (O_PATH:
- * EBADF); but get, set and remove take AT_FDCWD as the working
- * directory there, where list says EBADF (fdonly), as Linux 6.18 does.
+ * EBADF); but get and set take AT_FDCWD as the working directory there,
+ * where list and remove say EBADF (fdonly), as Linux 6.18 does.
  */
 static int
 xattr_target_at(int dirfd, const char *upath, unsigned int at_flags,
@@ -479,7 +479,7 @@ xattr_removeat(int dirfd, const char *upath, unsigned int at_flags,
 		return EINVAL;
 	if ((error = xattr_copyin_name(uname, name)) != 0)
 		return error;
-	if ((error = xattr_target_at(dirfd, upath, at_flags, false,
+	if ((error = xattr_target_at(dirfd, upath, at_flags, true,
 	    &xt)) != 0)
 		return error;
 	error = xattr_set(&xt, name, NULL, 0, 0);

@@ -17,6 +17,7 @@
  *                   for readdir, the dirent64 records
  *   tmpfs_pages.c   regular files: a sparse radix tree of pages, read,
  *                   write, truncate
+ *   tmpfs_xattr.c   extended attributes, a bounded list per node
  *   tmpfs_vnops.c   the vnode operations
  *
  * Locking.  The VFS holds the vnode lock of each vnode passed to a VOP
@@ -94,6 +95,17 @@ struct tmpfs_reg {
 	uint64_t tr_pages;		/* n: data pages allocated */
 };
 
+/* An extended attribute: its name, a NUL, its value (tmpfs_xattr.c). */
+struct tmpfs_xattr {
+	TAILQ_ENTRY(tmpfs_xattr) tx_entries;	/* n: the node's list */
+	size_t tx_size;				/* c: bytes of the value */
+	uint16_t tx_namelen;			/* c: bytes of the name */
+	char tx_data[];				/* c */
+};
+TAILQ_HEAD(tmpfs_xattrq, tmpfs_xattr);
+/* A node's names and values take at most this much (tmpfs_xattr.c). */
+#define TMPFS_XATTR_SPACE (128 * 1024)
+
 struct tmpfs_node {
 	TAILQ_ENTRY(tmpfs_node) tn_entries;	/* m: the mount's list */
 	struct tmpfs_node *tn_idnext;		/* m: node table chain */
@@ -110,6 +122,9 @@ struct tmpfs_node {
 	struct timespec tn_mtime;		/* n */
 	struct timespec tn_ctime;		/* n */
 	struct timespec tn_btime;		/* c */
+	struct tmpfs_xattrq tn_xattrs;		/* n: extended attributes */
+	size_t tn_xattr_space;			/* n: their names and values */
+	size_t tn_xattr_listlen;		/* n: their listing's bytes */
 	union {
 		dev_t tn_rdev;			/* c: VCHR, VBLK */
 		char *tn_link;			/* c: VLNK, tn_size bytes */
@@ -175,6 +190,14 @@ void tmpfs_dir_detach(struct tmpfs_mount *, struct tmpfs_node *dir,
     struct tmpfs_dirent *);
 int tmpfs_dir_getdents(struct tmpfs_mount *, struct tmpfs_node *,
     struct uio *, int *eofp);
+
+/* tmpfs_xattr.c */
+int tmpfs_getxattr(struct vnode *, const char *name, void *buf,
+    size_t *sizep, kauth_cred_t);
+int tmpfs_setxattr(struct vnode *, const char *name, const void *value,
+    size_t len, int flags, kauth_cred_t);
+int tmpfs_listxattr(struct vnode *, void *buf, size_t *sizep, kauth_cred_t);
+void tmpfs_xattr_free(struct tmpfs_node *);
 
 /* tmpfs_pages.c */
 int tmpfs_reg_read(struct tmpfs_node *, struct uio *);

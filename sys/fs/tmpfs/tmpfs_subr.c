@@ -181,6 +181,7 @@ tmpfs_node_alloc(struct tmpfs_mount *tm, enum vtype type, mode_t mode,
 	tn->tn_gid = gid;
 	tmpfs_time_now(&tn->tn_btime);
 	tn->tn_atime = tn->tn_mtime = tn->tn_ctime = tn->tn_btime;
+	TAILQ_INIT(&tn->tn_xattrs);
 	if (type == VDIR && (error = tmpfs_dir_init(tn)) != 0) {
 		kmem_free(tn, sizeof(*tn));
 		tmpfs_inode_release(tm);
@@ -211,6 +212,7 @@ tmpfs_node_free(struct tmpfs_mount *tm, struct tmpfs_node *tn)
 {
 	struct tmpfs_node **tnp;
 
+	tmpfs_xattr_free(tn);
 	switch (tn->tn_type) {
 	case VDIR:
 		tmpfs_dir_fini(tm, tn);

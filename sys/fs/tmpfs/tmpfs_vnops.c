@@ -801,4 +801,7 @@ const struct vnodeops tmpfs_vnodeops = {
 	.vop_ioctl = tmpfs_ioctl,
 	.vop_poll = tmpfs_poll,
 	.vop_pathconf = tmpfs_pathconf,
+	.vop_getxattr = tmpfs_getxattr,
+	.vop_setxattr = tmpfs_setxattr,
+	.vop_listxattr = tmpfs_listxattr,
 };
