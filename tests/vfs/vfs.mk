@@ -1,7 +1,7 @@
 # Tests of the VFS faction against the tmpfs root.
 #
-# t_vfs, t_rename, t_perm, t_attr, t_fhandle, t_rlimit: the semantics
-# suite, one behaviour per test.  Each is also built as t_*_host from the
+# t_vfs, t_rename, t_perm, t_attr, t_fhandle, t_rlimit, t_xattr: the
+# semantics suite, one behaviour per test.  Each is also built as t_*_host from the
 # same source with HOST_MODE (tests/vfs/vfs_test.h): the same expectations run against
 # the host kernel in a private tmpfs, which proves they are Linux's (it
 # needs root, as make test runs).
@@ -11,7 +11,7 @@
 # (t_concurrent_host: the same on the host kernel, a check of the test).
 VFS_TEST_LIBS := rumpfs_tmpfs rumpvfs rump rumpuser
 
-VFS_SEMANTICS := t_vfs t_rename t_perm t_attr t_fhandle t_rlimit
+VFS_SEMANTICS := t_vfs t_rename t_perm t_attr t_fhandle t_rlimit t_xattr
 TESTPROGS += $(VFS_SEMANTICS) $(addsuffix _host,$(VFS_SEMANTICS))
 $(foreach t,$(VFS_SEMANTICS),$(eval $(t)_SRCS := tests/vfs/$(t).c))
 $(foreach t,$(VFS_SEMANTICS),$(eval $(t)_LIBS := $(VFS_TEST_LIBS)))

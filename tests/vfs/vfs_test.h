@@ -1,6 +1,6 @@
 /*
  * vfs_test.h: what the VFS semantics tests (t_vfs.c, t_rename.c,
- * t_perm.c, t_attr.c, t_fhandle.c, t_rlimit.c) share: a registry of
+ * t_perm.c, t_attr.c, t_fhandle.c, t_rlimit.c, t_xattr.c) share: a registry of
  * tests, booting and halting, assertions on errno, switching to a
  * non-root process, small file helpers.
  *
@@ -150,6 +150,22 @@
 #define rump_sys_open_by_handle_at(...) \
 	syscall(SYS_open_by_handle_at, __VA_ARGS__)
 #define rump_sys_pipe(...) syscall(SYS_pipe, __VA_ARGS__)
+#define rump_sys_setxattr(...) syscall(SYS_setxattr, __VA_ARGS__)
+#define rump_sys_lsetxattr(...) syscall(SYS_lsetxattr, __VA_ARGS__)
+#define rump_sys_fsetxattr(...) syscall(SYS_fsetxattr, __VA_ARGS__)
+#define rump_sys_getxattr(...) syscall(SYS_getxattr, __VA_ARGS__)
+#define rump_sys_lgetxattr(...) syscall(SYS_lgetxattr, __VA_ARGS__)
+#define rump_sys_fgetxattr(...) syscall(SYS_fgetxattr, __VA_ARGS__)
+#define rump_sys_listxattr(...) syscall(SYS_listxattr, __VA_ARGS__)
+#define rump_sys_llistxattr(...) syscall(SYS_llistxattr, __VA_ARGS__)
+#define rump_sys_flistxattr(...) syscall(SYS_flistxattr, __VA_ARGS__)
+#define rump_sys_removexattr(...) syscall(SYS_removexattr, __VA_ARGS__)
+#define rump_sys_lremovexattr(...) syscall(SYS_lremovexattr, __VA_ARGS__)
+#define rump_sys_fremovexattr(...) syscall(SYS_fremovexattr, __VA_ARGS__)
+#define rump_sys_setxattrat(...) syscall(463, __VA_ARGS__)
+#define rump_sys_getxattrat(...) syscall(464, __VA_ARGS__)
+#define rump_sys_listxattrat(...) syscall(465, __VA_ARGS__)
+#define rump_sys_removexattrat(...) syscall(466, __VA_ARGS__)
 #define rump_sys_sync() syscall(SYS_sync)
 #define rump_sys_clock_gettime(...) syscall(SYS_clock_gettime, __VA_ARGS__)
 #define rump_sys_nanosleep(...) syscall(SYS_nanosleep, __VA_ARGS__)
