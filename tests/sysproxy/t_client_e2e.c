@@ -5,7 +5,8 @@
  * on, the client's kernel process goes away); the server halted by
  * rump.halt with clients connected (they get ENOTCONN, never hang); the
  * socket's mode and a busy socket path; fork; exec; bad pointers; the
- * control tools.
+ * control tools; extended attributes, whose *at calls pass a structure
+ * that points at the value.
  *
  * The programs are the built ones, beside this test's directory
  * ($BUILD/bin).  Each test starts its own server in a temporary directory
@@ -28,11 +29,19 @@
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <rump/rump_syscalls.h>
 #include <rump/rumpclient.h>
+
+/* linux/xattr.h (Linux 6.13): the argument of setxattrat, getxattrat. */
+struct xattr_args {
+	uint64_t value;
+	uint32_t size;
+	uint32_t flags;
+};
 
 static char bindir[PATH_MAX + 16];
 static char dir[64], sockpath[96], url[128];
@@ -477,6 +486,49 @@ START_TEST(bad_pointers_are_EFAULT_not_a_crash)
 }
 END_TEST
 
+/* The kernel copies names, values and listings from and to the client,
+ * and for the *at calls the value a struct xattr_args points at. */
+START_TEST(xattr_values_and_names_travel_both_ways)
+{
+	struct xattr_args args;
+	char buf[32];
+	int fd;
+
+	start_vfs_server();
+	ck_assert_int_eq(rumpclient_init(), 0);
+	fd = rump_sys_open("/x", O_CREAT | O_RDWR, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(rump_sys_setxattr("/x", "user.a", "hello", 5,
+	    XATTR_CREATE), 0);
+	ck_assert_int_eq(rump_sys_getxattr("/x", "user.a", buf, sizeof(buf)),
+	    5);
+	ck_assert_int_eq(memcmp(buf, "hello", 5), 0);
+	args.value = (uintptr_t)"remote";
+	args.size = 6;
+	args.flags = 0;
+	ck_assert_int_eq(rump_sys_setxattrat(fd, "", AT_EMPTY_PATH, "user.b",
+	    &args, sizeof(args)), 0);
+	memset(buf, 0, sizeof(buf));
+	args.value = (uintptr_t)buf;
+	args.size = sizeof(buf);
+	ck_assert_int_eq(rump_sys_getxattrat(AT_FDCWD, "/x", 0, "user.b",
+	    &args, sizeof(args)), 6);
+	ck_assert_str_eq(buf, "remote");
+	ck_assert_int_eq(rump_sys_flistxattr(fd, buf, sizeof(buf)), 14);
+	ck_assert_str_eq(buf, "user.a");
+	ck_assert_str_eq(buf + 7, "user.b");
+	ck_assert_int_eq(rump_sys_fremovexattr(fd, "user.a"), 0);
+	errno = 0;
+	ck_assert_int_eq(rump_sys_getxattr("/x", "user.a", NULL, 0), -1);
+	ck_assert_int_eq(errno, ENODATA);
+	errno = 0;
+	ck_assert_int_eq(rump_sys_setxattr("/x", "user.c", (const void *)8, 4,
+	    0), -1);
+	ck_assert_int_eq(errno, EFAULT);
+	ck_assert_int_eq(rump_sys_close(fd), 0);
+}
+END_TEST
+
 START_TEST(the_tools_mount_unmount_and_set_the_hostname)
 {
 	struct utsname u;
@@ -688,6 +740,7 @@ e2e_suite(void)
 	tcase_add_test(tc,
 	    a_fork_child_is_the_kernel_child_with_the_descriptors);
 	tcase_add_test(tc, bad_pointers_are_EFAULT_not_a_crash);
+	tcase_add_test(tc, xattr_values_and_names_travel_both_ways);
 	tcase_add_test(tc, the_tools_mount_unmount_and_set_the_hostname);
 	tcase_add_test(tc, rumpclient_exec_keeps_the_kernel_process);
 	tcase_add_loop_test(tc, tcp_urls_serve_too, 0, 2);
