@@ -3,7 +3,8 @@
  * file's attributes): open, the stat family, mkdir, unlink, rmdir, link,
  * symlink, readlink, chmod, chown, truncate, utimensat, access, mknod,
  * getdents64, fsync and sync, statfs.  Renames are in vfs_rename.c,
- * mount and umount2 in vfs_mountcalls.c, file handles in vfs_fhandle.c.
+ * mount and umount2 in vfs_mountcalls.c, file handles in vfs_fhandle.c,
+ * extended attributes in vfs_xattr.c.
  *
  * Each call finds its vnodes with namei (vfs_lookup.c), checks what Linux
  * checks, in Linux's order where the order shows in the errno, and calls
