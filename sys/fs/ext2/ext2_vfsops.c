@@ -38,7 +38,8 @@
 	EXT3_FEATURE_INCOMPAT_RECOVER | EXT2_FEATURE_INCOMPAT_META_BG | \
 	EXT4_FEATURE_INCOMPAT_EXTENTS | EXT4_FEATURE_INCOMPAT_64BIT | \
 	EXT4_FEATURE_INCOMPAT_FLEX_BG | EXT4_FEATURE_INCOMPAT_CSUM_SEED | \
-	EXT4_FEATURE_INCOMPAT_LARGEDIR | EXT4_FEATURE_INCOMPAT_MMP)
+	EXT4_FEATURE_INCOMPAT_LARGEDIR | EXT4_FEATURE_INCOMPAT_MMP | \
+	EXT4_FEATURE_INCOMPAT_EA_INODE)
 #define EXT2_RO_COMPAT_WRITE (EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER | \
 	EXT2_FEATURE_RO_COMPAT_LARGE_FILE | \
 	EXT2_FEATURE_RO_COMPAT_BTREE_DIR | \
@@ -54,7 +55,6 @@ static const struct {
 } ext2_incompat_names[] = {
 	{ EXT2_FEATURE_INCOMPAT_COMPRESSION, "compression" },
 	{ EXT3_FEATURE_INCOMPAT_JOURNAL_DEV, "journal_dev" },
-	{ EXT4_FEATURE_INCOMPAT_EA_INODE, "ea_inode" },
 	{ EXT4_FEATURE_INCOMPAT_DIRDATA, "dirdata" },
 	{ EXT4_FEATURE_INCOMPAT_INLINE_DATA, "inline_data" },
 	{ EXT4_FEATURE_INCOMPAT_ENCRYPT, "encrypt" },
@@ -397,6 +397,14 @@ ext2_check_features(struct ext2mount *ump, const char *src, bool *rop)
 		}
 		printf("ext2: %s: unknown read-only-compatible features "
 		    "0x%x: mounted read-only\n", src, f);
+		*rop = true;
+		return 0;
+	}
+	if (EXT2_HAS_INCOMPAT(ump, EXT4_FEATURE_INCOMPAT_EA_INODE)) {
+		/* Attribute values in inodes are read (ext2_xattr.c), but
+		 * their inodes' references are never kept. */
+		printf("ext2: %s: feature ea_inode cannot be written: mounted "
+		    "read-only\n", src);
 		*rop = true;
 		return 0;
 	}

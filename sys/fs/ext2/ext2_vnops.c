@@ -31,7 +31,6 @@
 #include "ext2fs.h"
 
 #define EXT2_LINK_MAX 65000
-#define EXT2_XATTR_MAGIC 0xEA020000
 #define TS_GIVEN(ts) ((ts).tv_sec != VNOVAL || (ts).tv_nsec != VNOVAL)
 
 static kauth_cred_t
@@ -205,45 +204,6 @@ ext2_set_ids(struct ext2inode *ip, uint32_t uid, uint32_t gid)
 	ip->i_raw->i_uid_high = (uint16_t)(uid >> 16);
 	ip->i_raw->i_gid = (uint16_t)gid;
 	ip->i_raw->i_gid_high = (uint16_t)(gid >> 16);
-}
-
-/* Free the extended attribute block of ip (one reference less). */
-static void
-ext2_xattr_release(struct ext2inode *ip)
-{
-	struct ext2mount *ump = ip->i_ump;
-	uint64_t blk = ext2_i_file_acl(ip), b64;
-	uint32_t *h, ref, c;
-	struct buf *bp;
-
-	if (blk == 0)
-		return;
-	ip->i_raw->i_file_acl_lo = 0;
-	ip->i_raw->i_file_acl_high = 0;
-	if (!ext2_blk_valid(ump, blk, 1) || ext2_bread(ump, blk, &bp) != 0)
-		return;
-	h = bp->b_data;
-	if (EXT2_LE32(h[0]) != EXT2_XATTR_MAGIC) {
-		ext2_error(ump, "inode %u: bad extended attribute block",
-		    ip->i_ino);
-		brelse(bp);
-		return;
-	}
-	ref = EXT2_LE32(h[1]);
-	if (ref > 1) {
-		h[1] = ref - 1;
-		if (ext2_has_metadata_csum(ump)) {
-			b64 = blk;
-			h[4] = 0;
-			c = crc32c(ump->um_csum_seed, &b64, sizeof(b64));
-			h[4] = crc32c(c, bp->b_data, ump->um_bsize);
-		}
-		ext2_bdwrite(ump, bp);
-		return;
-	}
-	brelse(bp);
-	ext2_blkfree(ump, blk, 1);
-	ext2_add_blocks(ip, -1);
 }
 
 /*
@@ -1193,4 +1153,7 @@ const struct vnodeops ext2_vnodeops = {
 	.vop_ioctl = ext2_ioctl,
 	.vop_poll = ext2_poll,
 	.vop_pathconf = ext2_pathconf,
+	.vop_getxattr = ext2_xattr_get,
+	.vop_setxattr = ext2_xattr_set,
+	.vop_listxattr = ext2_xattr_list,
 };

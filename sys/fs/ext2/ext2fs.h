@@ -17,6 +17,7 @@
  *   ext2_extent.c  (B) extent trees: ext4_ext_*
  *   ext2_csum.c    (B) crc32c, crc16 and the metadata_csum functions
  *   ext2_journal.c (B) jbd2 replay
+ *   ext2_xattr.c   extended attributes: in the inode and in a block
  *
  * Locking.  Every field of an ext2inode is protected by its vnode's lock
  * (n below) except where said.  um_lock (one per mount, taken below any
@@ -242,6 +243,16 @@ int ext2_dir_bread_raw(struct ext2inode *dp, uint64_t lblk,
 /* ext2_htree.c */
 int ext2_htree_leaves(struct ext2inode *dp, const char *name, size_t len,
     uint64_t *leaves, int *np);	/* ENOTSUP: search linearly */
+
+/* ext2_xattr.c: the vnode operations (vnode.h) and the release of a
+ * freed inode's attribute block (one reference less). */
+int ext2_xattr_get(struct vnode *, const char *name, void *buf,
+    size_t *sizep, kauth_cred_t);
+int ext2_xattr_set(struct vnode *, const char *name, const void *value,
+    size_t len, int flags, kauth_cred_t);
+int ext2_xattr_list(struct vnode *, void *buf, size_t *sizep,
+    kauth_cred_t);
+void ext2_xattr_release(struct ext2inode *);
 
 /* ext2_vfsops.c / ext2_vnops.c */
 extern const struct vnodeops ext2_vnodeops;

@@ -489,9 +489,65 @@ struct ext2_dx_tail {
 
 #define EXT2_DX_MAX_LEVELS 3			/* largedir: 3, else 2 */
 
+/*
+ * Extended attributes.  Two places hold them: the space of a large
+ * inode after 128 + i_extra_isize (a 4-byte magic, then the entries;
+ * their values are placed from the inode's end down, e_value_offs counted
+ * from the first entry, e_hash 0) and one block, i_file_acl (the header,
+ * then the entries sorted by name index, name length and name; values
+ * from the block's end down, e_value_offs counted from the block's
+ * start).  Entries are 4-byte aligned and end with 4 zero bytes; values
+ * are padded to 4 bytes with zeros.  A block may be shared by several
+ * inodes (h_refcount); each counts it in its i_blocks.
+ */
+#define EXT2_XATTR_MAGIC 0xEA020000
+
+struct ext2_xattr_header {		/* the block's */
+	uint32_t h_magic;			/* EXT2_XATTR_MAGIC */
+	uint32_t h_refcount;			/* inodes that use it */
+	uint32_t h_blocks;			/* 1 */
+	uint32_t h_hash;			/* of the entries' hashes */
+	uint32_t h_checksum;			/* metadata_csum: crc32c */
+	uint32_t h_reserved[3];
+} __packed;
+
+struct ext2_xattr_entry {
+	uint8_t e_name_len;			/* the name without its prefix */
+	uint8_t e_name_index;			/* EXT2_XATTR_INDEX_*: prefix */
+	uint16_t e_value_offs;
+	uint32_t e_value_inum;			/* ea_inode: value's inode */
+	uint32_t e_value_size;
+	uint32_t e_hash;			/* of name and value; 0 in inode */
+	char e_name[];				/* no NUL */
+} __packed;
+
+#define EXT2_XATTR_ROUND(n) (((n) + 3) & ~(size_t)3)
+#define EXT2_XATTR_ENTRY_LEN(namelen) \
+	EXT2_XATTR_ROUND(sizeof(struct ext2_xattr_entry) + (namelen))
+#define EXT2_XATTR_IBODY_HDR 4			/* the in-inode magic */
+#define EXT2_XATTR_END 4			/* the zero word after entries */
+
+/* e_name_index */
+#define EXT2_XATTR_INDEX_USER 1			/* "user." */
+#define EXT2_XATTR_INDEX_POSIX_ACL_ACCESS 2	/* "system.posix_acl_access" */
+#define EXT2_XATTR_INDEX_POSIX_ACL_DEFAULT 3	/* "system.posix_acl_default" */
+#define EXT2_XATTR_INDEX_TRUSTED 4		/* "trusted." */
+#define EXT2_XATTR_INDEX_SECURITY 6		/* "security." */
+#define EXT2_XATTR_INDEX_SYSTEM 7		/* "system." (inline data) */
+
+/* The hashes: an entry's hash mixes the name's bytes (unsigned) and
+ * then the padded value's little-endian words into a word rotated left
+ * by these; the block's hash the entries' hashes in order (0 if one is
+ * 0). */
+#define EXT2_XATTR_NAME_HASH_SHIFT 5
+#define EXT2_XATTR_VALUE_HASH_SHIFT 16
+#define EXT2_XATTR_BLOCK_HASH_SHIFT 16
+
 _Static_assert(sizeof(struct ext2_super_block) == 1024, "sb size");
 _Static_assert(sizeof(struct ext2_group_desc) == 64, "gd size");
 _Static_assert(sizeof(struct ext2_dinode) == 160, "inode size");
 _Static_assert(sizeof(struct ext2_dx_root) == 32, "dx_root size");
+_Static_assert(sizeof(struct ext2_xattr_header) == 32, "xattr header size");
+_Static_assert(sizeof(struct ext2_xattr_entry) == 16, "xattr entry size");
 
 #endif /* _FS_EXT2_EXT2FS_FORMAT_H_ */
