@@ -11,6 +11,8 @@
 #                 (E3_CORRUPT_N=N mutations per image)
 # t_ext2_fhandle  file handles on real images: the host's own handles,
 #                 reused and free inode numbers, unlinked open files
+# t_ext2_xattr    extended attributes: the host's read by us, ours read
+#                 by the host and e2fsck, corrupt attribute areas
 #
 # Each is built twice (ext2_test.h): t_ext2_X runs in make test with the
 # tests that pass; t_ext2_X_pending holds the tests that wait for the
@@ -20,7 +22,8 @@
 #
 # make fuzz (fuzz/ext2/fuzz.mk) builds the libFuzzer target.
 
-EXT2_TESTS := t_ext2_read t_ext2_model t_ext2_corrupt t_ext2_fhandle
+EXT2_TESTS := t_ext2_read t_ext2_model t_ext2_corrupt t_ext2_fhandle \
+    t_ext2_xattr
 EXT2_TEST_LIBS := rumpfs_ext2 rumpfs_tmpfs rumpvfs rump rumpuser
 
 ifneq ($(filter rumpfs_ext2,$(KERNLIBS)),)
