@@ -55,5 +55,11 @@ $(BUILD)/fuzz/ext2-seeds/.done: fuzz/ext2/fuzz.mk
 		debugfs -w -R "symlink d/l ../target" $$f >/dev/null 2>&1; \
 		debugfs -w -R "write fuzz/ext2/fuzz.mk d/f" $$f \
 		    >/dev/null 2>&1; \
-	done
+		head -c 600 fuzz/ext2/fuzz.mk >$(@D)/v600; \
+		debugfs -w -R "ea_set d/f user.small hello" $$f \
+		    >/dev/null 2>&1; \
+		debugfs -w -R "ea_set -f $(@D)/v600 d/f user.big" $$f \
+		    >/dev/null 2>&1; \
+		debugfs -w -R "ea_set d trusted.dir x" $$f >/dev/null 2>&1; \
+	done; rm -f $(@D)/v600
 	touch $@

@@ -6,14 +6,16 @@
  * 4 MiB).  The rump kernel boots once; for each input the image is
  * written to a host file, registered as the block device /dev/xbd0,
  * mounted (read-write, else read-only; as ext4, the most permissive
- * name), walked (getdents, lstat, read, readlink, bounded in depth and
- * count), written a little when read-write (create, write, mkdir,
- * rename, symlink, unlink, truncate), unmounted and unregistered.  Every
+ * name), walked (getdents, lstat, read, readlink, the extended
+ * attributes' names and values, bounded in depth and count), written a
+ * little when read-write (create, write, mkdir, rename, symlink, unlink,
+ * truncate, set and remove attributes), unmounted and unregistered.  Every
  * outcome but a crash, a sanitizer report or a timeout (libFuzzer's
  * -timeout) is fine: errno values are t_ext2_corrupt's business.
  *
  * The seeds (made by make fuzz in $(BUILD)/fuzz/ext2-seeds) are small
- * images from mke2fs -t ext2/ext3/ext4 with a few files; E3_CORPUS_DIR
+ * images from mke2fs -t ext2/ext3/ext4 with a few files and extended
+ * attributes (in the inode and in a block); E3_CORPUS_DIR
  * of t_ext2_corrupt writes its mutated images there too.
  */
 
@@ -49,6 +51,20 @@ struct dent {
 	char d_name[];
 };
 
+/* The names of p's attributes and each one's value. */
+static void
+walk_xattrs(const char *p)
+{
+	static char names[4096], val[65536];
+	long len, off;
+
+	len = rump_sys_llistxattr(p, names, sizeof(names));
+	if (len <= 0 || names[len - 1] != '\0')
+		return;
+	for (off = 0; off < len; off += (long)strlen(names + off) + 1)
+		rump_sys_lgetxattr(p, names + off, val, sizeof(val));
+}
+
 static void
 walk(const char *path, int depth)
 {
@@ -78,6 +94,7 @@ walk(const char *path, int depth)
 			snprintf(p, sizeof(p), "%s/%s", path, d->d_name);
 			if (rump_sys_lstat(p, &st) != 0)
 				continue;
+			walk_xattrs(p);
 			if (S_ISDIR(st.st_mode)) {
 				walk(p, depth + 1);
 			} else if (S_ISLNK(st.st_mode)) {
@@ -108,6 +125,9 @@ scribble(void)
 
 	fd = rump_sys_open(MNT "/fz", O_RDWR | O_CREAT, 0644);
 	if (fd >= 0) {
+		rump_sys_fsetxattr(fd, "user.fz", buf, 20, 0);
+		rump_sys_fsetxattr(fd, "user.fzbig", buf, 900, 0);
+		rump_sys_fremovexattr(fd, "user.fz");
 		rump_sys_write(fd, buf, sizeof(buf));
 		rump_sys_pwrite(fd, buf, 10, 1 << 20);
 		rump_sys_ftruncate(fd, 100);
