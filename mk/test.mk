@@ -6,7 +6,7 @@
 # warnings as errors; with AddressSanitizer and UndefinedBehaviorSanitizer.
 # tests/run.sh prints the closing "N passed, N failed" over all three.
 
-TEST_DEBS := check pkg-config gcc clang make binutils e2fsprogs dosfstools \
+TEST_DEBS := check pkg-config gcc clang make binutils e2fsprogs dosfstools attr \
 	mtools libfuse3-dev fuse3
 KERNLIBS_CHECKED = $(KERNLIBS)
 TEST_SCRIPTS += tests/build/check_namespace_test.sh \

@@ -77,6 +77,7 @@
 #include <limits.h>
 #include <linux/reboot.h>
 #include <linux/fuse.h>
+#include <linux/limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -90,6 +91,7 @@
 #include <sys/eventfd.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/param.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -202,7 +204,12 @@ struct rf_node {
 	struct rf_node	*next;		/* rf_nodes chain (rf_lock) */
 	uint64_t	nlookup;	/* rf_lock */
 	ino_t		ino;
+	mode_t		type;		/* S_IFMT bits */
 	int		pinfd;		/* O_PATH, once a name is removed */
+	char		*lname;		/* rf_lock: a name of a file other than a
+					 * regular file or directory, in the
+					 * directory of handle ldir (xattrs) */
+	struct file_handle *ldir;	/* rf_lock */		/* O_PATH, once a name is removed */
 	struct file_handle fh;		/* last member: f_handle follows */
 };
 
@@ -290,7 +297,7 @@ handle_at(int dfd, const char *name, struct rf_handle *h, struct stat *st)
  * lookup counted: the one that exists, else a new one.  NULL: no memory.
  */
 static struct rf_node *
-node_get(const struct file_handle *fh, ino_t ino)
+node_get(const struct file_handle *fh, ino_t ino, mode_t mode)
 {
 	struct rf_node *n;
 	size_t b;
@@ -301,7 +308,10 @@ node_get(const struct file_handle *fh, ino_t ino)
 	    (n = malloc(sizeof(*n) + fh->handle_bytes)) != NULL) {
 		n->nlookup = 0;
 		n->ino = ino;
+		n->type = mode & S_IFMT;
 		n->pinfd = -1;
+		n->lname = NULL;
+		n->ldir = NULL;
 		memcpy(&n->fh, fh, sizeof(*fh) + fh->handle_bytes);
 		n->next = rf_nodes[b];
 		rf_nodes[b] = n;
@@ -335,6 +345,8 @@ node_put(struct rf_node *n, uint64_t nlookup)
 		*pp = n->next;
 		rf_nnodes--;
 		pinfd = n->pinfd;
+		free(n->lname);
+		free(n->ldir);
 		free(n);
 	}
 	pthread_mutex_unlock(&rf_lock);
@@ -413,12 +425,71 @@ path_fds(fuse_req_t req, fuse_ino_t a, fuse_ino_t b, int *fa, int *fb)
 }
 
 /*
- * Look up name in the directory dfd (or, name "", the file of dfd) and
- * fill the entry for the host, counting a lookup of its node: 0 or an
- * errno.
+ * A node's name for node_xattr_at, made (into *sp and *dp: a copy of
+ * name and of the handle of the directory, node parent) before rf_lock
+ * is taken; false without memory, when the attributes of the file stay
+ * out of reach.
+ */
+static bool
+lname_make(fuse_ino_t parent, const char *name, char **sp,
+    struct file_handle **dp)
+{
+	const struct file_handle *pfh = &node_of(parent)->fh;
+
+	*dp = NULL;
+	if ((*sp = strdup(name)) == NULL ||
+	    (*dp = malloc(sizeof(*pfh) + pfh->handle_bytes)) == NULL) {
+		free(*sp);
+		return false;
+	}
+	memcpy(*dp, pfh, sizeof(*pfh) + pfh->handle_bytes);
+	return true;
+}
+
+/* Give n the name of lname_make; *sp and *dp become the old one, for the
+ * caller to free.  rf_lock held. */
+static void
+lname_swap(struct rf_node *n, char **sp, struct file_handle **dp)
+{
+	char *s = n->lname;
+	struct file_handle *d = n->ldir;
+
+	n->lname = *sp;
+	n->ldir = *dp;
+	*sp = s;
+	*dp = d;
+}
+
+/*
+ * Remember name in the directory of node parent as where the file of n
+ * is, for the extended attributes of a file that cannot be opened
+ * (node_xattr_at).  Only for those: regular files and directories are
+ * opened by their handles.  n is held by the caller.
+ */
+static void
+node_name(struct rf_node *n, fuse_ino_t parent, const char *name)
+{
+	struct file_handle *d;
+	char *s;
+
+	if (n->type == S_IFREG || n->type == S_IFDIR ||
+	    !lname_make(parent, name, &s, &d))
+		return;
+	pthread_mutex_lock(&rf_lock);
+	lname_swap(n, &s, &d);
+	pthread_mutex_unlock(&rf_lock);
+	free(s);
+	free(d);
+}
+
+/*
+ * Look up name in the directory dfd, node parent (or, name "", the file
+ * of dfd; parent 0) and fill the entry for the host, counting a lookup
+ * of its node: 0 or an errno.
  */
 static int
-entry_at(int dfd, const char *name, struct fuse_entry_param *e)
+entry_at(fuse_ino_t parent, int dfd, const char *name,
+    struct fuse_entry_param *e)
 {
 	struct rf_handle h;
 	struct rf_node *n;
@@ -427,22 +498,25 @@ entry_at(int dfd, const char *name, struct fuse_entry_param *e)
 	memset(e, 0, sizeof(*e));
 	if ((error = handle_at(dfd, name, &h, &e->attr)) != 0)
 		return error;
-	if ((n = node_get(&h.fh, e->attr.st_ino)) == NULL)
+	if ((n = node_get(&h.fh, e->attr.st_ino, e->attr.st_mode)) == NULL)
 		return ENOMEM;
+	if (parent != 0)
+		node_name(n, parent, name);
 	e->ino = node_id(n);
 	e->attr_timeout = rf_opts.attr_timeout;
 	e->entry_timeout = rf_opts.entry_timeout;
 	return 0;
 }
 
-/* Reply to a request that made a node (name in dfd): its entry. */
+/* Reply to a request that made a node (name in dfd, node parent): its
+ * entry. */
 static void
-reply_entry(fuse_req_t req, int dfd, const char *name)
+reply_entry(fuse_req_t req, fuse_ino_t parent, int dfd, const char *name)
 {
 	struct fuse_entry_param e;
 	int error;
 
-	if ((error = entry_at(dfd, name, &e)) != 0)
+	if ((error = entry_at(parent, dfd, name, &e)) != 0)
 		fuse_reply_err(req, error);
 	else if (fuse_reply_entry(req, &e) == -ENOENT)
 		node_put(node_of(e.ino), 1);	/* the request was interrupted */
@@ -549,7 +623,7 @@ rf_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	ENTER(req);
 	if ((dfd = path_fd(req, parent)) == -1)
 		return;
-	error = entry_at(dfd, name, &e);
+	error = entry_at(parent, dfd, name, &e);
 	(void)rump_sys_close(dfd);
 	if (error == ENOENT && rf_opts.negative_timeout > 0) {
 		/* Node id 0: the host remembers that name is not there. */
@@ -712,7 +786,7 @@ make_node(fuse_req_t req, fuse_ino_t parent, const char *name,
 		fuse_reply_err(req, errno);
 	else {
 		own(req, dfd, name);
-		reply_entry(req, dfd, name);
+		reply_entry(req, parent, dfd, name);
 	}
 	(void)rump_sys_close(dfd);
 }
@@ -787,6 +861,28 @@ rf_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 	remove_node(req, parent, name, AT_REMOVEDIR);
 }
 
+/* After a rename: the node of the file now at name in dfd (node parent),
+ * if the host holds it, remembers that name when node_name keeps one. */
+static void
+node_moved(fuse_ino_t parent, int dfd, const char *name)
+{
+	struct rf_handle h;
+	struct rf_node *n;
+	struct file_handle *d;
+	struct stat st;
+	char *s;
+
+	if (handle_at(dfd, name, &h, &st) != 0 || S_ISREG(st.st_mode) ||
+	    S_ISDIR(st.st_mode) || !lname_make(parent, name, &s, &d))
+		return;
+	pthread_mutex_lock(&rf_lock);
+	if ((n = node_find(&h.fh, st.st_ino)) != NULL)
+		lname_swap(n, &s, &d);
+	pthread_mutex_unlock(&rf_lock);
+	free(s);
+	free(d);
+}
+
 static void
 rf_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
     fuse_ino_t newparent, const char *newname, unsigned int flags)
@@ -798,8 +894,14 @@ rf_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		return;
 	if (!(flags & (RENAME_NOREPLACE | RENAME_EXCHANGE)))
 		node_pin(ndfd, newname);
-	fuse_reply_err(req, ERR(rump_sys_renameat2(dfd, name, ndfd, newname,
-	    flags)));
+	if (rump_sys_renameat2(dfd, name, ndfd, newname, flags) == -1)
+		fuse_reply_err(req, errno);
+	else {
+		fuse_reply_err(req, 0);
+		node_moved(newparent, ndfd, newname);
+		if (flags & RENAME_EXCHANGE)
+			node_moved(parent, dfd, name);
+	}
 	(void)rump_sys_close(ndfd);
 	(void)rump_sys_close(dfd);
 }
@@ -816,7 +918,7 @@ rf_link(fuse_req_t req, fuse_ino_t id, fuse_ino_t newparent,
 	if (rump_sys_linkat(fd, "", ndfd, newname, AT_EMPTY_PATH) == -1)
 		fuse_reply_err(req, errno);
 	else
-		reply_entry(req, ndfd, newname);
+		reply_entry(req, newparent, ndfd, newname);
 	(void)rump_sys_close(ndfd);
 	(void)rump_sys_close(fd);
 }
@@ -882,7 +984,7 @@ rf_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	}
 	own(req, dfd, name);
 	(void)rump_sys_close(dfd);
-	if ((error = entry_at(fd, "", &e)) != 0) {
+	if ((error = entry_at(0, fd, "", &e)) != 0) {
 		(void)rump_sys_close(fd);
 		fuse_reply_err(req, error);
 		return;
@@ -1107,8 +1209,8 @@ dot_or_dotdot(const char *name)
  * find need no LOOKUP and GETATTR per entry.
  */
 static void
-read_dir(fuse_req_t req, size_t size, off_t off, struct fuse_file_info *fi,
-    bool plus)
+read_dir(fuse_req_t req, fuse_ino_t id, size_t size, off_t off,
+    struct fuse_file_info *fi, bool plus)
 {
 	struct rf_dir *d = (struct rf_dir *)(uintptr_t)fi->fh;
 	struct fuse_entry_param e;
@@ -1127,7 +1229,7 @@ read_dir(fuse_req_t req, size_t size, off_t off, struct fuse_file_info *fi,
 	for (i = (size_t)off; i < d->nent; i++) {
 		de = (void *)(d->buf + d->index[i]);
 		if (plus && !dot_or_dotdot(de->d_name)) {
-			if ((error = entry_at(d->fd, de->d_name, &e)) != 0) {
+			if ((error = entry_at(id, d->fd, de->d_name, &e)) != 0) {
 				if (error != ENOENT)
 					break;
 				error = 0;	/* removed meanwhile */
@@ -1161,16 +1263,14 @@ static void
 rf_readdir(fuse_req_t req, fuse_ino_t id, size_t size, off_t off,
     struct fuse_file_info *fi)
 {
-	(void)id;
-	read_dir(req, size, off, fi, false);
+	read_dir(req, id, size, off, fi, false);
 }
 
 static void
 rf_readdirplus(fuse_req_t req, fuse_ino_t id, size_t size, off_t off,
     struct fuse_file_info *fi)
 {
-	(void)id;
-	read_dir(req, size, off, fi, true);
+	read_dir(req, id, size, off, fi, true);
 }
 
 static void
@@ -1197,6 +1297,177 @@ rf_fsyncdir(fuse_req_t req, fuse_ino_t id, int datasync,
 	ENTER(req);
 	fuse_reply_err(req, ERR(datasync ? rump_sys_fdatasync(d->fd) :
 	    rump_sys_fsync(d->fd)));
+}
+
+/*
+ * Extended attributes, with the *xattrat calls.  The server acts as
+ * root; the host has checked the caller's permission (trusted.* and
+ * writing security.* need root there, user.* the file's mode with -o
+ * default_permissions).  A regular file or directory is opened by its
+ * handle and named by its descriptor (AT_EMPTY_PATH; Linux refuses an
+ * O_PATH descriptor there); any other file, which must not be opened (a
+ * device, a FIFO) or cannot be (a symbolic link), is named by the name
+ * it was last seen under (node_name), after checking that the name
+ * still leads to it.
+ *
+ * The descriptor (to close) and, in name and *flagsp, the rest of the
+ * call's arguments; -1 with the error answered.
+ */
+static int
+node_xattr_at(fuse_req_t req, fuse_ino_t id, char name[NAME_MAX + 1],
+    int *flagsp)
+{
+	struct rf_node *n = node_of(id);
+	struct rf_handle h, dir;
+	struct stat st;
+	int fd, error;
+
+	if (n->type == S_IFREG || n->type == S_IFDIR) {
+		name[0] = '\0';
+		*flagsp = AT_EMPTY_PATH;
+		if ((fd = node_open(id, O_RDONLY | O_NONBLOCK)) == -1)
+			fuse_reply_err(req, errno);
+		return fd;
+	}
+	*flagsp = AT_SYMLINK_NOFOLLOW;
+	pthread_mutex_lock(&rf_lock);
+	error = n->lname == NULL ? ESTALE : 0;
+	if (error == 0) {
+		(void)snprintf(name, NAME_MAX + 1, "%s", n->lname);
+		memcpy(&dir.fh, n->ldir, sizeof(*n->ldir) +
+		    n->ldir->handle_bytes);
+	}
+	pthread_mutex_unlock(&rf_lock);
+	if (error == 0 && (fd = rump_sys_open_by_handle_at(rf_mntfd, &dir.fh,
+	    O_PATH | O_CLOEXEC)) == -1)
+		error = errno;
+	if (error == 0 && ((error = handle_at(fd, name, &h, &st)) != 0 ||
+	    !same_handle(&h.fh, &n->fh))) {
+		(void)rump_sys_close(fd);
+		error = ESTALE;	/* renamed or removed by another name */
+	}
+	if (error != 0) {
+		fuse_reply_err(req, error);
+		return -1;
+	}
+	return fd;
+}
+
+/* setxattrat and getxattrat's arguments (Linux 6.13's <linux/xattr.h>,
+ * newer than Debian 12's). */
+struct xattr_args {
+	uint64_t value;
+	uint32_t size;
+	uint32_t flags;
+};
+
+static void
+rf_setxattr(fuse_req_t req, fuse_ino_t id, const char *xname,
+    const char *value, size_t size, int xflags)
+{
+	struct xattr_args args;
+	char name[NAME_MAX + 1];
+	int fd, flags;
+
+	ENTER(req);
+	if ((fd = node_xattr_at(req, id, name, &flags)) == -1)
+		return;
+	memset(&args, 0, sizeof(args));
+	args.value = (uint64_t)(uintptr_t)value;
+	args.size = (uint32_t)size;
+	args.flags = (uint32_t)xflags;
+	fuse_reply_err(req, ERR(rump_sys_setxattrat(fd, name, flags, xname,
+	    &args, sizeof(args))));
+	(void)rump_sys_close(fd);
+}
+
+/*
+ * Answer a GETXATTR or LISTXATTR: the length when the host asks with
+ * size 0, else the bytes (ERANGE when they do not fit in size).
+ */
+static void
+reply_xattr(fuse_req_t req, const char *buf, ssize_t n, size_t size)
+{
+	if (n == -1)
+		fuse_reply_err(req, errno);
+	else if (size == 0)
+		fuse_reply_xattr(req, (size_t)n);
+	else
+		fuse_reply_buf(req, buf, (size_t)n);
+}
+
+static void
+rf_getxattr(fuse_req_t req, fuse_ino_t id, const char *xname, size_t size)
+{
+	struct xattr_args args;
+	char buf[XATTR_SIZE_MAX], name[NAME_MAX + 1];
+	int fd, flags;
+
+	ENTER(req);
+	if ((fd = node_xattr_at(req, id, name, &flags)) == -1)
+		return;
+	memset(&args, 0, sizeof(args));
+	args.value = (uint64_t)(uintptr_t)(size == 0 ? NULL : buf);
+	args.size = (uint32_t)MIN(size, sizeof(buf));
+	reply_xattr(req, buf, rump_sys_getxattrat(fd, name, flags, xname,
+	    &args, sizeof(args)), size);
+	(void)rump_sys_close(fd);
+}
+
+/*
+ * Drop the trusted.* names from the n bytes of a listing at buf, as a
+ * local file system does for a caller other than root (the host passes
+ * the server's listing on as it is); the new length.
+ */
+static size_t
+xattr_hide_trusted(char *buf, size_t n)
+{
+	size_t i = 0, o = 0, len;
+
+	while (i < n) {
+		len = MIN(strnlen(buf + i, n - i) + 1, n - i);
+		if (strncmp(buf + i, "trusted.", 8) != 0) {
+			memmove(buf + o, buf + i, len);
+			o += len;
+		}
+		i += len;
+	}
+	return o;
+}
+
+static void
+rf_listxattr(fuse_req_t req, fuse_ino_t id, size_t size)
+{
+	char buf[XATTR_LIST_MAX], name[NAME_MAX + 1];
+	ssize_t n;
+	int fd, flags;
+
+	ENTER(req);
+	if ((fd = node_xattr_at(req, id, name, &flags)) == -1)
+		return;
+	n = rump_sys_listxattrat(fd, name, flags, buf, sizeof(buf));
+	(void)rump_sys_close(fd);
+	if (n > 0 && fuse_req_ctx(req)->uid != 0)
+		n = (ssize_t)xattr_hide_trusted(buf, (size_t)n);
+	if (n != -1 && size != 0 && (size_t)n > size) {
+		fuse_reply_err(req, ERANGE);
+		return;
+	}
+	reply_xattr(req, buf, n, size);
+}
+
+static void
+rf_removexattr(fuse_req_t req, fuse_ino_t id, const char *xname)
+{
+	char name[NAME_MAX + 1];
+	int fd, flags;
+
+	ENTER(req);
+	if ((fd = node_xattr_at(req, id, name, &flags)) == -1)
+		return;
+	fuse_reply_err(req, ERR(rump_sys_removexattrat(fd, name, flags,
+	    xname)));
+	(void)rump_sys_close(fd);
 }
 
 static const struct fuse_lowlevel_ops rf_ops = {
@@ -1228,6 +1499,10 @@ static const struct fuse_lowlevel_ops rf_ops = {
 	.readdirplus	= rf_readdirplus,
 	.releasedir	= rf_releasedir,
 	.fsyncdir	= rf_fsyncdir,
+	.setxattr	= rf_setxattr,
+	.getxattr	= rf_getxattr,
+	.listxattr	= rf_listxattr,
+	.removexattr	= rf_removexattr,
 };
 
 /*
@@ -1711,8 +1986,11 @@ root_node(void)
 		return ENOMEM;
 	memcpy(&rf_root->fh, &h.fh, sizeof(h.fh) + h.fh.handle_bytes);
 	rf_root->ino = 0;	/* not in rf_nodes: a lookup never finds it */
+	rf_root->type = S_IFDIR;
 	rf_root->nlookup = 1;
 	rf_root->pinfd = -1;
+	rf_root->lname = NULL;
+	rf_root->ldir = NULL;
 	rf_root->next = NULL;
 	return 0;
 }

@@ -51,6 +51,12 @@
 #ifndef SYS_io_uring_setup
 #define SYS_io_uring_setup 425
 #endif
+#ifndef SYS_setxattrat			/* Linux 6.13 */
+#define SYS_setxattrat 463
+#define SYS_getxattrat 464
+#define SYS_listxattrat 465
+#define SYS_removexattrat 466
+#endif
 
 enum hj_kind {
 	R_HOST = 0,	/* the host's, always */
@@ -73,7 +79,7 @@ struct hj_rule {
 #define AT(n)	{ R_AT, n, false }
 #define SPECIAL	{ R_SPECIAL, 0, false }
 
-static const struct hj_rule hj_route[460] = {
+static const struct hj_rule hj_route[470] = {
 	[SYS_read] = FD(0), [SYS_write] = FD(0), [SYS_fstat] = FD(0),
 	[SYS_lseek] = FD(0), [SYS_ioctl] = FD(0), [SYS_pread64] = FD(0),
 	[SYS_pwrite64] = FD(0), [SYS_readv] = FD(0), [SYS_writev] = FD(0),
@@ -113,6 +119,8 @@ static const struct hj_rule hj_route[460] = {
 	[SYS_faccessat] = AT(0), [SYS_utimensat] = AT(0),
 	[SYS_name_to_handle_at] = AT(0), [SYS_statx] = AT(0),
 	[SYS_faccessat2] = AT(0), [SYS_fchmodat2] = AT(0),
+	[SYS_setxattrat] = AT(0), [SYS_getxattrat] = AT(0),
+	[SYS_listxattrat] = AT(0), [SYS_removexattrat] = AT(0),
 	[SYS_symlink] = PATH(1), [SYS_symlinkat] = AT(1),
 	[SYS_rename] = { R_PATH2, 0, false }, [SYS_link] = { R_PATH2, 0, false },
 	[SYS_renameat] = { R_AT2, 0, false }, [SYS_linkat] = { R_AT2, 0, false },

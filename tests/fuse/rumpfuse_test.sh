@@ -54,6 +54,36 @@ setid_checks() {
 	echo "ok: set-ID bits ($1)"
 }
 
+# The extended attributes a user other than root may and may not set
+# through $mnt: the host refuses trusted.* to users and hides them from
+# their listings; with $2 = modes (a default_permissions mount) it also
+# checks the file's mode for user.*.  $1 names the mount in messages.
+xattr_user_checks() {
+	[ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
+	    command -v setfattr >/dev/null 2>&1 || return 0
+	chmod 0755 "$tmp" || fail "chmod $tmp"
+	rm -f "$mnt/xo" "$mnt/xr"
+	echo a >"$mnt/xo" && chown 1000:1000 "$mnt/xo" && echo b >"$mnt/xr" &&
+	    chmod 0644 "$mnt/xr" || fail "$1: xattr files"
+	u() { setpriv --reuid=1000 --regid=1000 --clear-groups "$@"; }
+	u setfattr -n user.mine -v 1 "$mnt/xo" || fail "$1: user's own user.*"
+	[ "$(u getfattr --absolute-names --only-values -n user.mine "$mnt/xo")" = 1 ] ||
+	    fail "$1: user's getfattr"
+	if [ "${2:-}" = modes ]; then
+		u setfattr -n user.x -v 1 "$mnt/xr" 2>"$tmp/err" &&
+		    fail "$1: a user set user.* on root's 0644 file"
+		grep -q 'Permission denied' "$tmp/err" ||
+		    fail "$1: user.*: $(cat "$tmp/err")"
+	fi
+	u setfattr -n trusted.x -v 1 "$mnt/xo" 2>"$tmp/err" &&
+	    fail "$1: a user set trusted.*"
+	grep -q 'Operation not permitted' "$tmp/err" || fail "$1: trusted.*: $(cat "$tmp/err")"
+	setfattr -n trusted.root -v 1 "$mnt/xo" || fail "$1: root's trusted.*"
+	[ "$(u getfattr --absolute-names -d -m - "$mnt/xo" 2>&1 | tr "\n" " ")" = "# file: $mnt/xo user.mine=\"1\"  " ] ||
+	    fail "$1: a user's listing: $(u getfattr --absolute-names -d -m - "$mnt/xo" 2>&1)"
+	echo "ok: extended attributes of another user ($1)"
+}
+
 mkdir "$mnt" "$lmnt" "$tmp/src" "$tmp/src/sub" || fail "mkdir"
 truncate -s 64M "$tmp/img" || fail "truncate"
 mke2fs -q -F -t ext4 "$tmp/img" || fail "mke2fs"
@@ -81,6 +111,50 @@ ln -s sub/hello2.txt "$mnt/tree/link2" || fail "ln -s"
 [ "$(cat "$mnt/tree/link2")" = "hello, world" ] || fail "new symlink"
 mkdir "$mnt/tree/d" && rmdir "$mnt/tree/d" || fail "mkdir/rmdir"
 df "$mnt" >/dev/null || fail "df"
+# Extended attributes with attr's setfattr and getfattr: each namespace,
+# a value that leaves the inode for the attribute block, replace,
+# remove, missing names, a directory's, cp -a keeping them; a symbolic
+# link's are not served (Linux gives a server no way to them).
+xf=$mnt/tree/sub/hello2.txt
+big=$(head -c 600 /dev/urandom | od -An -tx1 | tr -d ' \n')
+if command -v setfattr >/dev/null 2>&1; then
+	setfattr -n user.color -v blue "$xf" && setfattr -n trusted.t -v 1 "$xf" &&
+	    setfattr -n security.s -v 2 "$xf" || fail "setfattr"
+	setfattr -n user.big -v "0x$big" "$xf" || fail "setfattr of 600 bytes"
+	[ "$(getfattr --absolute-names --only-values -n user.color "$xf")" = blue ] ||
+	    fail "getfattr user.color"
+	[ "$(getfattr --absolute-names -e hex -n user.big "$xf" | sed -n "s/^user.big=//p")" = "0x$big" ] ||
+	    fail "getfattr user.big"
+	[ "$(getfattr --absolute-names -d -m - "$xf" | grep = | cut -d= -f1 | sort | tr '\n' ' ')" = \
+	    "security.s trusted.t user.big user.color " ] ||
+	    fail "getfattr -d: $(getfattr --absolute-names -d -m - "$xf")"
+	setfattr -n user.color -v red "$xf" &&
+	    [ "$(getfattr --absolute-names --only-values -n user.color "$xf")" = red ] ||
+	    fail "replace user.color"
+	setfattr -x user.color "$xf" || fail "setfattr -x"
+	getfattr --absolute-names -n user.color "$xf" 2>"$tmp/err" && fail "a removed name"
+	grep -q 'No such attribute' "$tmp/err" || fail "removed: $(cat "$tmp/err")"
+	setfattr -x user.none "$xf" 2>"$tmp/err" && fail "removed a missing name"
+	grep -q 'No such attribute' "$tmp/err" || fail "remove missing: $(cat "$tmp/err")"
+	setfattr -n user.dir -v d "$mnt/tree/sub" || fail "a directory's"
+	cp -a "$xf" "$mnt/tree/xcopy" || fail "cp -a of a file with attributes"
+	[ "$(getfattr --absolute-names -e hex -n user.big "$mnt/tree/xcopy" | sed -n "s/^user.big=//p")" = "0x$big" ] ||
+	    fail "cp -a lost user.big"
+	# A symbolic link's own (it cannot be opened: served by its name,
+	# also after a rename) and a FIFO's (which must not be opened).
+	ln -s sub "$mnt/tree/xlink" && setfattr -h -n trusted.l -v 1 "$mnt/tree/xlink" &&
+	    mv "$mnt/tree/xlink" "$mnt/tree/link3" &&
+	    setfattr -h -n trusted.l -v 2 "$mnt/tree/link3" ||
+	    fail "a symbolic link's attribute"
+	[ "$(getfattr --absolute-names -h --only-values -n trusted.l "$mnt/tree/link3")" = 2 ] ||
+	    fail "a symbolic link's attribute after a rename"
+	getfattr --absolute-names -n trusted.l "$mnt/tree/link3" 2>"$tmp/err" &&
+	    fail "getfattr followed the link to the attribute"
+	mkfifo "$mnt/tree/fifo" && timeout 10 setfattr -n trusted.f -v 3 "$mnt/tree/fifo" &&
+	    [ "$(timeout 10 getfattr --absolute-names --only-values -n trusted.f "$mnt/tree/fifo")" = 3 ] ||
+	    fail "a FIFO's attribute"
+	echo "ok: extended attributes"
+fi
 
 fuse_down
 
@@ -94,6 +168,16 @@ if [ "$(id -u)" = 0 ] && mount -o loop,ro "$tmp/img" "$lmnt" 2>/dev/null; then
 	cmp "$tmp/src/sub/big.bin" "$lmnt/tree/sub/big.bin" ||
 	    fail "host mount: big file"
 	[ ! -e "$lmnt/tree/sub/small" ] || fail "host mount: removed file"
+	if command -v setfattr >/dev/null 2>&1; then
+		[ "$(getfattr --absolute-names -d -m - -e hex "$lmnt/tree/sub/hello2.txt" | grep = | sort | tr '\n' ' ')" = \
+		    "security.s=0x32 trusted.t=0x31 user.big=0x$big " ] ||
+		    fail "host mount: attributes: $(getfattr --absolute-names -d -m - "$lmnt/tree/sub/hello2.txt")"
+		[ "$(getfattr --absolute-names --only-values -n user.dir "$lmnt/tree/sub")" = d ] &&
+		    [ "$(getfattr --absolute-names -h --only-values -n trusted.l "$lmnt/tree/link3")" = 2 ] &&
+		    [ "$(getfattr --absolute-names --only-values -n trusted.f "$lmnt/tree/fifo")" = 3 ] &&
+		    [ "$(getfattr --absolute-names -e hex -n user.big "$lmnt/tree/xcopy" | sed -n "s/^user.big=//p")" = "0x$big" ] ||
+		    fail "host mount: attributes of a directory, of a copy"
+	fi
 	umount "$lmnt" || fail "umount loop"
 	echo "ok: host loop mount holds the tree"
 else
@@ -185,6 +269,7 @@ mkdir "$mnt/gone" || fail "mkdir gone"
     fail "stat of a removed working directory"
 # Set-ID bits.
 setid_checks "two workers"
+xattr_user_checks "two workers"
 # SIGTERM: the server unmounts, writes the image back and exits.
 kill -TERM "$pid"
 fuse_wait SIGTERM
@@ -192,8 +277,9 @@ fuse_wait SIGTERM
 e2fsck -fn "$tmp/img2" >"$tmp/fsck" 2>&1 || { cat "$tmp/fsck"; fail "e2fsck -fn after SIGTERM"; }
 echo "ok: links, a large directory, parallel writers, set-ID bits, SIGTERM"
 # The same set-ID bits through the host's page cache.
-fuse_up -o allow_other,writeback_cache "$tmp/img2"
+fuse_up -o allow_other,writeback_cache,default_permissions "$tmp/img2"
 setid_checks writeback_cache
+xattr_user_checks default_permissions modes
 fuse_down
 e2fsck -fn "$tmp/img2" >"$tmp/fsck" 2>&1 || { cat "$tmp/fsck"; fail "e2fsck -fn (writeback_cache)"; }
 
@@ -205,6 +291,12 @@ if touch "$mnt/tree/new" 2>"$tmp/err"; then
 	fail "ro: touch succeeded"
 fi
 grep -q 'Read-only file system' "$tmp/err" || fail "ro: $(cat "$tmp/err")"
+if command -v setfattr >/dev/null 2>&1; then
+	[ "$(getfattr --absolute-names --only-values -n user.dir "$mnt/tree/sub")" = d ] ||
+	    fail "ro: getfattr"
+	setfattr -n user.ro -v 1 "$mnt/tree/sub" 2>"$tmp/err" && fail "ro: setfattr succeeded"
+	grep -q 'Read-only file system' "$tmp/err" || fail "ro: setfattr: $(cat "$tmp/err")"
+fi
 fusermount3 -u "$mnt" || fail "fusermount3 -u (ro)"
 i=0
 while [ "$(md5sum <"$tmp/img")" != "$sum" ] || pgrep -f "rumpfuse -o ro $tmp/img" >/dev/null; do

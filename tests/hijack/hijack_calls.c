@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -340,6 +341,61 @@ main(int argc, char **argv)
 			close(hfd2);
 		if (mfd >= 0)
 			close(mfd);
+	}
+	{
+		/* Extended attributes by path, by descriptor, of a link
+		 * itself, and getxattrat on an O_PATH descriptor. */
+		struct {
+			uint64_t value;
+			uint32_t size, flags;
+		} xa;
+		char v[16];
+		int xfd, pfd;
+
+		errno = 0;
+		n = setxattr(p1, "user.hj", "v1", 2, XATTR_CREATE);
+		check("setxattr, getxattr", n == 0 &&
+		    getxattr(p1, "user.hj", v, sizeof(v)) == 2 &&
+		    memcmp(v, "v1", 2) == 0, "%s", strerror(errno));
+		check("setxattr XATTR_CREATE of an existing name",
+		    setxattr(p1, "user.hj", "v2", 2, XATTR_CREATE) == -1 &&
+		    errno == EEXIST, "%s", strerror(errno));
+		n = (int)listxattr(p1, buf, sizeof(buf));
+		check("listxattr", n > 0 && memmem(buf, (size_t)n, "user.hj",
+		    sizeof("user.hj")) != NULL, "%d %s", n, strerror(errno));
+		xfd = open(p1, O_RDWR);
+		check("fsetxattr, fgetxattr", xfd >= 0 &&
+		    fsetxattr(xfd, "user.hj", "fd", 2, XATTR_REPLACE) == 0 &&
+		    fgetxattr(xfd, "user.hj", v, sizeof(v)) == 2 &&
+		    memcmp(v, "fd", 2) == 0, "%s", strerror(errno));
+		if (xfd >= 0)
+			close(xfd);
+		pfd = open(p1, O_RDONLY);
+		memset(&xa, 0, sizeof(xa));
+		xa.value = (uint64_t)(uintptr_t)v;
+		xa.size = sizeof(v);
+		n = pfd < 0 ? -1 : (int)syscall(464 /* getxattrat */, pfd, "",
+		    AT_EMPTY_PATH, "user.hj", &xa, sizeof(xa));
+		check("getxattrat of a descriptor", n == 2 &&
+		    memcmp(v, "fd", 2) == 0, "%d %s", n, strerror(errno));
+		if (pfd >= 0)
+			close(pfd);
+		/* Linux takes an AT_EMPTY_PATH descriptor as fgetxattr
+		 * does: not an O_PATH one. */
+		pfd = open(p1, O_PATH);
+		n = pfd < 0 ? 0 : (int)syscall(464 /* getxattrat */, pfd, "",
+		    AT_EMPTY_PATH, "user.hj", &xa, sizeof(xa));
+		check("getxattrat of an O_PATH descriptor is EBADF", n == -1 &&
+		    errno == EBADF, "%d %s", n, strerror(errno));
+		if (pfd >= 0)
+			close(pfd);
+		check("lgetxattr of a link (user.* only on files)",
+		    lgetxattr(path(p2, D, "ln"), "user.hj", v,
+		    sizeof(v)) == -1 && errno == ENODATA, "%s",
+		    strerror(errno));
+		check("removexattr", removexattr(p1, "user.hj") == 0 &&
+		    getxattr(p1, "user.hj", v, sizeof(v)) == -1 &&
+		    errno == ENODATA, "%s", strerror(errno));
 	}
 	check("access", access(p1, R_OK | W_OK) == 0 &&
 	    access(path(p2, D, "nope"), F_OK) == -1 && errno == ENOENT, "%s",

@@ -420,6 +420,24 @@ suite() {
 	[ "$(cut -f1 "$TMP/out")" -ge 300 ] 2>/dev/null ||
 	    fail "du -s: $(cat "$TMP/out")"
 
+	# extended attributes (attr's setfattr and getfattr)
+	if command -v setfattr >/dev/null 2>&1; then
+		run "setfattr" hj setfattr -n user.note -v hello \
+		    "$W/tree/bin/rand.bin" &&
+		    mirror setfattr -n user.note -v hello "$M/tree/bin/rand.bin"
+		run "setfattr of a directory" hj setfattr -n user.dir -v 0x0102 \
+		    "$W/tree/bin" &&
+		    mirror setfattr -n user.dir -v 0x0102 "$M/tree/bin"
+		run "getfattr -d" hj getfattr --absolute-names -d -e hex \
+		    "$W/tree/bin/rand.bin" "$W/tree/bin"
+		is "getfattr -d" "$(printf '# file: %s\nuser.note=0x68656c6c6f\n\n# file: %s\nuser.dir=0x0102' \
+		    "$W/tree/bin/rand.bin" "$W/tree/bin")"
+		hj getfattr --absolute-names -n user.none "$W/tree/bin" \
+		    >"$TMP/out" 2>&1
+		grep -q 'No such attribute' "$TMP/out" && ok ||
+		    fail "getfattr of a missing name: $(cat "$TMP/out")"
+	fi
+
 	# tar out of the image and into it
 	run "tar -c out of the image" hj tar --format=posix -cf "$TMP/out.tar" \
 	    -C "$W" tree moved
@@ -669,6 +687,13 @@ loopcheck() {
 		    HEAD:hello2.txt >"$TMP/a" 2>&1
 		[ "$(cat "$TMP/a")" = "HELLO, world" ] ||
 		    fail "loop mount: git cat-file: $(cat "$TMP/a")"
+	fi
+	if command -v getfattr >/dev/null 2>&1; then
+		getfattr --absolute-names -d -e hex "$L/tree/bin/rand.bin" \
+		    "$L/tree/bin" 2>&1 | sed "s#$L#T#" >"$TMP/a"
+		printf '# file: T/tree/bin/rand.bin\nuser.note=0x68656c6c6f\n\n# file: T/tree/bin\nuser.dir=0x0102\n\n' >"$TMP/b"
+		same "loop mount: extended attributes set through the hijack" \
+		    "$TMP/b" "$TMP/a"
 	fi
 	if [ -n "${BIGSUM:-}" ] && [ "$MODE" = in-process ]; then
 		sha256sum <"$L/big" | cut -d' ' -f1 >"$TMP/a"
