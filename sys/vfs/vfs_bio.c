@@ -10,7 +10,13 @@
  * ends.
  *
  * Size: bcache_bytes (the data of every cached buffer) stays under
- * bcache_max, a quarter of the memory limit; getblk makes room by
+ * bcache_max, 16 MiB or a quarter of the memory limit if that is less.
+ * Hosted, the host's page cache holds the device's blocks beneath us and
+ * gives a miss back in a few microseconds, while every page of new
+ * buffer memory costs the host a page fault (about 17 us each on the
+ * virtual machines we measured): a 64 MiB cache made an untar of 120 MB
+ * about 20% slower in-process and 8% slower through rumpfuse than 16
+ * MiB, and reading the tree back 10% slower.  getblk makes room by
  * dropping the oldest idle buffers (writing dirty ones first).  kmem's
  * reclaimer takes clean idle buffers when an allocation elsewhere would
  * pass the limit.
@@ -37,7 +43,7 @@
 #include "dev_private.h"
 
 #define BCACHE_HASHSIZE 16384		/* buckets, a power of two */
-#define BCACHE_DEFAULT_MAX (64UL * 1024 * 1024)
+#define BCACHE_DEFAULT_MAX (16UL * 1024 * 1024)
 #define BCACHE_MIN_MAX (256UL * 1024)
 #define BIO_ASYNC_MAX 64		/* write-behind in flight */
 
@@ -77,7 +83,8 @@ bio_default_max(void)
 
 	if (limit == 0 || limit == UINT64_MAX)
 		return BCACHE_DEFAULT_MAX;
-	return MAX((size_t)(limit / 4), BCACHE_MIN_MAX);
+	return MIN(MAX((size_t)(limit / 4), BCACHE_MIN_MAX),
+	    BCACHE_DEFAULT_MAX);
 }
 
 int
