@@ -1643,6 +1643,28 @@ no_waiter(const char *buf)
 }
 
 /*
+ * Does the leader, holding the request in buf, look for a second one
+ * waiting (a read of the device more, on the way of the request)?  Not
+ * with a single worker.  After a RELEASE or FORGET (the program that
+ * closed goes on with its next request, which should come first), and
+ * for RF_PROBE_CREDIT requests after a look found one (programs on the
+ * mount at once); otherwise on every RF_PROBE_EVERY-th request only, so
+ * that one program's requests, one after the other, cost one read each.
+ */
+#define RF_PROBE_CREDIT 64
+#define RF_PROBE_EVERY 16
+
+static bool
+probe(const struct rf_loop *lp, const char *buf, unsigned int *credit,
+    unsigned int *nth)
+{
+	if (lp->nworkers < 2)
+		return false;
+	return no_waiter(buf) || *credit > 0 ||
+	    ++*nth % RF_PROBE_EVERY == 0;
+}
+
+/*
  * Lead until the loop ends (-1) or a request was handed to a follower
  * and the lead given up (0).  buf is the worker's own buffer.
  */
@@ -1650,6 +1672,7 @@ static int
 lead(struct rf_loop *lp, char *buf, int ep)
 {
 	uint64_t spin = (uint64_t)rf_opts.spin * 1000, last = now_ns();
+	unsigned int credit = 0, nth = 0;
 	struct epoll_event ev;
 	ssize_t n, n2;
 	char *spare;
@@ -1659,7 +1682,7 @@ lead(struct rf_loop *lp, char *buf, int ep)
 			return -1;
 		if (n > 0) {
 			spare = NULL;
-			if (lp->nworkers > 1) {	/* else nobody to hand to */
+			if (probe(lp, buf, &credit, &nth)) {
 				pthread_mutex_lock(&lp->lock);
 				if (lp->waiting > 0 && lp->handoff == NULL &&
 				    lp->npool > 0)
@@ -1667,6 +1690,10 @@ lead(struct rf_loop *lp, char *buf, int ep)
 				pthread_mutex_unlock(&lp->lock);
 			}
 			n2 = spare != NULL ? get_request(lp, spare) : 0;
+			if (n2 > 0)
+				credit = RF_PROBE_CREDIT;
+			else if (credit > 0)
+				credit--;
 			if (n2 > 0 && (no_waiter(spare) || no_waiter(buf))) {
 				/* Nobody waits for one of them (a close's
 				 * RELEASE after a program's last request on
