@@ -32,7 +32,6 @@ enum nameiop { LOOKUP, CREATE, DELETE, RENAME };
 
 struct nameidata {
 	/* In. */
-	const char *ni_path;		/* kernel copy, NUL-terminated */
 	enum nameiop ni_op;
 	int ni_flags;
 	struct vnode *ni_startdir;	/* referenced, or NULL: cwd */
@@ -68,6 +67,10 @@ void namei_done(struct nameidata *);
 /* Copy a user path in and look it up relative to dirfd (AT_FDCWD or a
  * directory descriptor), the usual front of a path system call. */
 int namei_at(int dirfd, const char *upath, enum nameiop, int flags,
+    struct nameidata *);
+/* The same for a path of the kernel's own (ENAMETOOLONG past PATH_MAX),
+ * looked up with cred. */
+int namei_kernel(const char *path, enum nameiop, int flags, kauth_cred_t,
     struct nameidata *);
 
 /* The name cache (sys/vfs/vfs_cache.c). */

@@ -766,19 +766,8 @@ static int
 etfs_namei(const char *path, enum nameiop op, int flags, kauth_cred_t cred,
     struct nameidata *nd)
 {
-	int error;
 
-	memset(nd, 0, sizeof(*nd));
-	nd->ni_op = op;
-	nd->ni_flags = flags;
-	nd->ni_cred = cred;
-	if ((nd->ni_pathbuf = kmem_alloc(PATH_MAX, KM_SLEEP)) == NULL)
-		return ENOMEM;
-	strlcpy(nd->ni_pathbuf, path, PATH_MAX);
-	nd->ni_path = nd->ni_pathbuf;
-	if ((error = namei(nd)) != 0)
-		namei_done(nd);
-	return error;
+	return namei_kernel(path, op, flags, cred, nd);
 }
 
 /* Make the key's node: a device node, or the file that REG covers

@@ -36,6 +36,8 @@ vfs_init(void)
 		goto fail_vcache;
 	if ((error = cache_init()) != 0)
 		goto fail_cache;
+	if ((error = namei_init()) != 0)
+		goto fail_namei;
 	if ((error = fd_sys_init()) != 0)
 		goto fail_fd;
 	if ((error = dev_sys_init()) != 0)
@@ -49,6 +51,8 @@ vfs_init(void)
  fail_dev:
 	fd_sys_fini();
  fail_fd:
+	namei_fini();
+ fail_namei:
 	cache_fini();
  fail_cache:
 	vcache_fini();
@@ -64,6 +68,7 @@ vfs_fini(void)
 	syscall_disestablish(syscalls_vfs);
 	dev_sys_fini();		/* after vfsroot unmounted everything */
 	fd_sys_fini();
+	namei_fini();
 	cache_fini();
 	vcache_fini();
 	vfs_mount_fini();

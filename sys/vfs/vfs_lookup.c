@@ -36,6 +36,7 @@
 #include <sys/kmem.h>
 #include <sys/mount.h>
 #include <sys/namei.h>
+#include <sys/pool.h>
 #include <sys/rwlock.h>
 #include <sys/uio.h>
 #include <sys/vnode.h>
@@ -131,6 +132,42 @@ lookup_once(struct vnode *dvp, const struct componentname *cnp,
  * path after the link) in nd->ni_pathbuf.  *absp says whether the
  * target is absolute.
  */
+/*
+ * PATH_MAX buffers for path names and link targets: every lookup takes
+ * one, so they come from a pool (a slab kept) rather than from kmem,
+ * that is the host's malloc, each time.
+ */
+static struct pool namei_pnbuf_pool;
+
+int
+namei_init(void)
+{
+
+	pool_init(&namei_pnbuf_pool, PATH_MAX, 0, "pnbuf");
+	return 0;
+}
+
+void
+namei_fini(void)
+{
+
+	pool_destroy(&namei_pnbuf_pool);
+}
+
+static char *
+pnbuf_get(void)
+{
+
+	return pool_get(&namei_pnbuf_pool, PR_WAITOK);
+}
+
+static void
+pnbuf_put(char *buf)
+{
+
+	pool_put(&namei_pnbuf_pool, buf);
+}
+
 static int
 lookup_splice_link(struct nameidata *nd, struct vnode *vp, const char *rest,
     bool *absp)
@@ -141,7 +178,7 @@ lookup_splice_link(struct nameidata *nd, struct vnode *vp, const char *rest,
 	size_t linklen, restlen;
 	int error;
 
-	if ((link = kmem_alloc(PATH_MAX, KM_SLEEP)) == NULL)
+	if ((link = pnbuf_get()) == NULL)
 		return ENOMEM;
 	uio_setup_sys(&uio, &iov, link, PATH_MAX, 0, UIO_READ);
 	vn_lock(vp, RW_READER);
@@ -168,7 +205,7 @@ lookup_splice_link(struct nameidata *nd, struct vnode *vp, const char *rest,
 	memcpy(nd->ni_pathbuf, link, linklen);
 	*absp = link[0] == '/';
  out:
-	kmem_free(link, PATH_MAX);
+	pnbuf_put(link);
 	return error;
 }
 
@@ -457,7 +494,7 @@ namei_done(struct nameidata *nd)
 	}
 	nd->ni_state = 0;
 	if (nd->ni_pathbuf != NULL) {
-		kmem_free(nd->ni_pathbuf, PATH_MAX);
+		pnbuf_put(nd->ni_pathbuf);
 		nd->ni_pathbuf = NULL;
 	}
 	if (nd->ni_startdir != NULL) {
@@ -498,18 +535,46 @@ namei_startdir(int dirfd, bool need_dir, struct vnode **vpp)
 	return 0;
 }
 
+/* A nameidata for op and flags with a path buffer; 0 or ENOMEM. */
+static int
+namei_setup(struct nameidata *nd, enum nameiop op, int flags,
+    kauth_cred_t cred)
+{
+
+	memset(nd, 0, sizeof(*nd));
+	nd->ni_op = op;
+	nd->ni_flags = flags;
+	nd->ni_cred = cred;
+	if ((nd->ni_pathbuf = pnbuf_get()) == NULL)
+		return ENOMEM;
+	return 0;
+}
+
+int
+namei_kernel(const char *path, enum nameiop op, int flags,
+    kauth_cred_t cred, struct nameidata *nd)
+{
+	int error;
+
+	if ((error = namei_setup(nd, op, flags, cred)) != 0)
+		return error;
+	if (strlcpy(nd->ni_pathbuf, path, PATH_MAX) >= PATH_MAX)
+		error = ENAMETOOLONG;
+	else
+		error = namei(nd);
+	if (error)
+		namei_done(nd);
+	return error;
+}
+
 int
 namei_at(int dirfd, const char *upath, enum nameiop op, int flags,
     struct nameidata *nd)
 {
 	int error;
 
-	memset(nd, 0, sizeof(*nd));
-	nd->ni_op = op;
-	nd->ni_flags = flags;
-	nd->ni_cred = kauth_cred_get();
-	if ((nd->ni_pathbuf = kmem_alloc(PATH_MAX, KM_SLEEP)) == NULL)
-		return ENOMEM;
+	if ((error = namei_setup(nd, op, flags, kauth_cred_get())) != 0)
+		return error;
 	error = copyinstr(upath, nd->ni_pathbuf, PATH_MAX, NULL);
 	if (error)
 		goto bad;

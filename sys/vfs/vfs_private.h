@@ -27,6 +27,10 @@ void vn_setroot(struct vnode *);
 int cache_init(void);
 void cache_fini(void);
 
+/* vfs_lookup.c */
+int namei_init(void);
+void namei_fini(void);
+
 /* vfs_mount.c */
 int vfs_mount_init(void);
 void vfs_mount_fini(void);

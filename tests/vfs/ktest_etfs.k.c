@@ -256,20 +256,13 @@ ktest_lookup(const char *path, struct vnode **vpp)
 	struct nameidata nd;
 	int error;
 
-	memset(&nd, 0, sizeof(nd));
-	nd.ni_op = LOOKUP;
-	nd.ni_flags = FOLLOW;
-	nd.ni_cred = kauth_cred_get();
-	if ((nd.ni_pathbuf = kmem_alloc(PATH_MAX, KM_SLEEP)) == NULL)
-		return ENOMEM;
-	strlcpy(nd.ni_pathbuf, path, PATH_MAX);
-	nd.ni_path = nd.ni_pathbuf;
-	if ((error = namei(&nd)) == 0) {
-		*vpp = nd.ni_vp;
-		nd.ni_vp = NULL;
-	}
+	if ((error = namei_kernel(path, LOOKUP, FOLLOW, kauth_cred_get(),
+	    &nd)) != 0)
+		return error;
+	*vpp = nd.ni_vp;
+	nd.ni_vp = NULL;
 	namei_done(&nd);
-	return error;
+	return 0;
 }
 
 int

@@ -134,20 +134,9 @@ ext2_lookup_dev(const char *path, kauth_cred_t cred, struct vnode **vpp)
 	*vpp = NULL;
 	if (path == NULL || *path == '\0')
 		return ENOENT;
-	memset(&nd, 0, sizeof(nd));
-	nd.ni_op = LOOKUP;
-	nd.ni_flags = FOLLOW;
-	nd.ni_cred = cred != NULL ? cred : kauth_cred_get();
-	if ((nd.ni_pathbuf = kmem_alloc(PATH_MAX, KM_SLEEP)) == NULL)
-		return ENOMEM;
-	if (strlcpy(nd.ni_pathbuf, path, PATH_MAX) >= PATH_MAX) {
-		kmem_free(nd.ni_pathbuf, PATH_MAX);
-		return ENAMETOOLONG;
-	}
-	if ((error = namei(&nd)) != 0) {
-		kmem_free(nd.ni_pathbuf, PATH_MAX);
+	if ((error = namei_kernel(path, LOOKUP, FOLLOW,
+	    cred != NULL ? cred : kauth_cred_get(), &nd)) != 0)
 		return error;
-	}
 	if (nd.ni_vp->v_type != VBLK)
 		error = ENOTBLK;
 	else {
