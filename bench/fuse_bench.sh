@@ -179,6 +179,14 @@ printf '  fuse2fs             %8.3f s   runs:%s\n' "$mf" "$f2"
 printf '  host (loop mount)   %8.3f s   runs:%s\n' "$mh" "$host"
 printf '  ratio rumpfuse/fuse2fs    %2.2fx   (target 0.33x or less)\n' \
     "$(awk "BEGIN { print $mr / $mf }")"
+# The machine's speed drifts within minutes: the ratio of each round's
+# two runs, which ran a few seconds apart, is steadier.
+per_round() {
+	echo "$1" "$2" | awk '{ n = NF / 2; for (i = 1; i <= n; i++)
+	    printf "%.4f ", $i / $(i + n); print "" }'
+}
+printf '  ratio rumpfuse/fuse2fs    %2.2fx   median of the rounds'"'"' ratios\n' \
+    "$(median $(per_round "$rf" "$f2"))"
 printf '  ratio rumpfuse -s/fuse2fs %2.2fx\n' \
     "$(awk "BEGIN { print $mrs / $mf }")"
 printf '  ratio rumpfuse/host       %2.2fx\n' "$(awk "BEGIN { print $mr / $mh }")"
