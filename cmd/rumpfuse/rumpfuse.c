@@ -206,10 +206,10 @@ struct rf_node {
 	ino_t		ino;
 	mode_t		type;		/* S_IFMT bits */
 	int		pinfd;		/* O_PATH, once a name is removed */
-	char		*lname;		/* rf_lock: a name of a file other than a
-					 * regular file or directory, in the
+	char		*lname;		/* rf_lock: a name of a file that cannot
+					 * be opened (node_opens), in the
 					 * directory of handle ldir (xattrs) */
-	struct file_handle *ldir;	/* rf_lock */		/* O_PATH, once a name is removed */
+	struct file_handle *ldir;	/* rf_lock */
 	struct file_handle fh;		/* last member: f_handle follows */
 };
 
@@ -425,6 +425,19 @@ path_fds(fuse_req_t req, fuse_ino_t a, fuse_ino_t b, int *fa, int *fb)
 }
 
 /*
+ * Can the server open a file of this type for its extended attributes?
+ * A regular file, a directory and a FIFO (opened without blocking; the
+ * host serves the FIFO itself, the kernel's is never used otherwise).
+ * A symbolic link cannot be opened and a device must not be: for those
+ * a node keeps a name (node_name).
+ */
+static bool
+node_opens(mode_t type)
+{
+	return type == S_IFREG || type == S_IFDIR || type == S_IFIFO;
+}
+
+/*
  * A node's name for node_xattr_at, made (into *sp and *dp: a copy of
  * name and of the handle of the directory, node parent) before rf_lock
  * is taken; false without memory, when the attributes of the file stay
@@ -472,8 +485,7 @@ node_name(struct rf_node *n, fuse_ino_t parent, const char *name)
 	struct file_handle *d;
 	char *s;
 
-	if (n->type == S_IFREG || n->type == S_IFDIR ||
-	    !lname_make(parent, name, &s, &d))
+	if (node_opens(n->type) || !lname_make(parent, name, &s, &d))
 		return;
 	pthread_mutex_lock(&rf_lock);
 	lname_swap(n, &s, &d);
@@ -872,8 +884,10 @@ node_moved(fuse_ino_t parent, int dfd, const char *name)
 	struct stat st;
 	char *s;
 
-	if (handle_at(dfd, name, &h, &st) != 0 || S_ISREG(st.st_mode) ||
-	    S_ISDIR(st.st_mode) || !lname_make(parent, name, &s, &d))
+	if (rump_sys_fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    node_opens(st.st_mode & S_IFMT) ||
+	    handle_at(dfd, name, &h, &st) != 0 ||
+	    !lname_make(parent, name, &s, &d))
 		return;
 	pthread_mutex_lock(&rf_lock);
 	if ((n = node_find(&h.fh, st.st_ino)) != NULL)
@@ -897,10 +911,13 @@ rf_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 	if (rump_sys_renameat2(dfd, name, ndfd, newname, flags) == -1)
 		fuse_reply_err(req, errno);
 	else {
-		fuse_reply_err(req, 0);
+		/* Before the answer: until then the host holds both
+		 * directories' nodes, and no request of the host can come
+		 * with the old name. */
 		node_moved(newparent, ndfd, newname);
 		if (flags & RENAME_EXCHANGE)
 			node_moved(parent, dfd, name);
+		fuse_reply_err(req, 0);
 	}
 	(void)rump_sys_close(ndfd);
 	(void)rump_sys_close(dfd);
@@ -1303,54 +1320,78 @@ rf_fsyncdir(fuse_req_t req, fuse_ino_t id, int datasync,
  * Extended attributes, with the *xattrat calls.  The server acts as
  * root; the host has checked the caller's permission (trusted.* and
  * writing security.* need root there, user.* the file's mode with -o
- * default_permissions).  A regular file or directory is opened by its
+ * default_permissions).  A file that node_opens allows is opened by its
  * handle and named by its descriptor (AT_EMPTY_PATH; Linux refuses an
- * O_PATH descriptor there); any other file, which must not be opened (a
- * device, a FIFO) or cannot be (a symbolic link), is named by the name
- * it was last seen under (node_name), after checking that the name
- * still leads to it.
- *
- * The descriptor (to close) and, in name and *flagsp, the rest of the
- * call's arguments; -1 with the error answered.
+ * O_PATH descriptor there).  A symbolic link or a device is named by
+ * the name its node was last seen under (node_name) in that directory,
+ * checked to still lead to the node's file before the call (and, for
+ * get and list, which another worker's rename could slip under, after
+ * it too): ESTALE if it does not, as when that name was removed while
+ * another name of the file is left (a hard link), where a local file
+ * system would still answer.
  */
+struct xattr_target {
+	int	fd;			/* to close */
+	int	flags;			/* at_flags */
+	char	name[NAME_MAX + 1];	/* "" with AT_EMPTY_PATH */
+};
+
+/* Does name in dfd still lead to the file of node n? */
+static bool
+xattr_name_ok(const struct rf_node *n, int dfd, const char *name)
+{
+	struct rf_handle h;
+	struct stat st;
+
+	return handle_at(dfd, name, &h, &st) == 0 && same_handle(&h.fh,
+	    &n->fh);
+}
+
+/* The target of node id's attributes: 0, or an errno. */
 static int
-node_xattr_at(fuse_req_t req, fuse_ino_t id, char name[NAME_MAX + 1],
-    int *flagsp)
+xattr_target(fuse_ino_t id, struct xattr_target *t)
 {
 	struct rf_node *n = node_of(id);
-	struct rf_handle h, dir;
-	struct stat st;
-	int fd, error;
+	struct rf_handle dir;
+	int error;
 
-	if (n->type == S_IFREG || n->type == S_IFDIR) {
-		name[0] = '\0';
-		*flagsp = AT_EMPTY_PATH;
-		if ((fd = node_open(id, O_RDONLY | O_NONBLOCK)) == -1)
-			fuse_reply_err(req, errno);
-		return fd;
+	if (node_opens(n->type)) {
+		t->name[0] = '\0';
+		t->flags = AT_EMPTY_PATH;
+		t->fd = node_open(id, O_RDONLY | O_NONBLOCK);
+		return t->fd == -1 ? errno : 0;
 	}
-	*flagsp = AT_SYMLINK_NOFOLLOW;
+	t->flags = AT_SYMLINK_NOFOLLOW;
 	pthread_mutex_lock(&rf_lock);
 	error = n->lname == NULL ? ESTALE : 0;
 	if (error == 0) {
-		(void)snprintf(name, NAME_MAX + 1, "%s", n->lname);
+		(void)snprintf(t->name, sizeof(t->name), "%s", n->lname);
 		memcpy(&dir.fh, n->ldir, sizeof(*n->ldir) +
 		    n->ldir->handle_bytes);
 	}
 	pthread_mutex_unlock(&rf_lock);
-	if (error == 0 && (fd = rump_sys_open_by_handle_at(rf_mntfd, &dir.fh,
+	if (error != 0)
+		return error;
+	if ((t->fd = rump_sys_open_by_handle_at(rf_mntfd, &dir.fh,
 	    O_PATH | O_CLOEXEC)) == -1)
-		error = errno;
-	if (error == 0 && ((error = handle_at(fd, name, &h, &st)) != 0 ||
-	    !same_handle(&h.fh, &n->fh))) {
-		(void)rump_sys_close(fd);
-		error = ESTALE;	/* renamed or removed by another name */
+		return errno;
+	if (!xattr_name_ok(n, t->fd, t->name)) {
+		(void)rump_sys_close(t->fd);
+		return ESTALE;	/* renamed or removed by another name */
 	}
-	if (error != 0) {
-		fuse_reply_err(req, error);
-		return -1;
-	}
-	return fd;
+	return 0;
+}
+
+/* After a get or list by name: close the target; did the name still
+ * lead to the node's file (else the answer may be another file's)? */
+static bool
+xattr_done(fuse_ino_t id, struct xattr_target *t)
+{
+	bool ok = t->name[0] == '\0' || xattr_name_ok(node_of(id), t->fd,
+	    t->name);
+
+	(void)rump_sys_close(t->fd);
+	return ok;
 }
 
 /* setxattrat and getxattrat's arguments (Linux 6.13's <linux/xattr.h>,
@@ -1365,25 +1406,45 @@ static void
 rf_setxattr(fuse_req_t req, fuse_ino_t id, const char *xname,
     const char *value, size_t size, int xflags)
 {
+	struct xattr_target t;
 	struct xattr_args args;
-	char name[NAME_MAX + 1];
-	int fd, flags;
+	int error;
 
 	ENTER(req);
-	if ((fd = node_xattr_at(req, id, name, &flags)) == -1)
+	if ((error = xattr_target(id, &t)) != 0) {
+		fuse_reply_err(req, error);
 		return;
+	}
 	memset(&args, 0, sizeof(args));
 	args.value = (uint64_t)(uintptr_t)value;
 	args.size = (uint32_t)size;
 	args.flags = (uint32_t)xflags;
-	fuse_reply_err(req, ERR(rump_sys_setxattrat(fd, name, flags, xname,
-	    &args, sizeof(args))));
-	(void)rump_sys_close(fd);
+	error = ERR(rump_sys_setxattrat(t.fd, t.name, t.flags, xname, &args,
+	    sizeof(args)));
+	(void)rump_sys_close(t.fd);
+	fuse_reply_err(req, error);
+}
+
+static void
+rf_removexattr(fuse_req_t req, fuse_ino_t id, const char *xname)
+{
+	struct xattr_target t;
+	int error;
+
+	ENTER(req);
+	if ((error = xattr_target(id, &t)) != 0) {
+		fuse_reply_err(req, error);
+		return;
+	}
+	error = ERR(rump_sys_removexattrat(t.fd, t.name, t.flags, xname));
+	(void)rump_sys_close(t.fd);
+	fuse_reply_err(req, error);
 }
 
 /*
- * Answer a GETXATTR or LISTXATTR: the length when the host asks with
- * size 0, else the bytes (ERANGE when they do not fit in size).
+ * Answer a GETXATTR or LISTXATTR from n bytes at buf (or -1 and errno):
+ * the length when the host asks with size 0, else the bytes (ERANGE
+ * when they do not fit in size).
  */
 static void
 reply_xattr(fuse_req_t req, const char *buf, ssize_t n, size_t size)
@@ -1392,6 +1453,8 @@ reply_xattr(fuse_req_t req, const char *buf, ssize_t n, size_t size)
 		fuse_reply_err(req, errno);
 	else if (size == 0)
 		fuse_reply_xattr(req, (size_t)n);
+	else if ((size_t)n > size)
+		fuse_reply_err(req, ERANGE);
 	else
 		fuse_reply_buf(req, buf, (size_t)n);
 }
@@ -1399,34 +1462,53 @@ reply_xattr(fuse_req_t req, const char *buf, ssize_t n, size_t size)
 static void
 rf_getxattr(fuse_req_t req, fuse_ino_t id, const char *xname, size_t size)
 {
+	struct xattr_target t;
 	struct xattr_args args;
-	char buf[XATTR_SIZE_MAX], name[NAME_MAX + 1];
-	int fd, flags;
+	char *buf = NULL;
+	ssize_t n;
+	int error;
 
 	ENTER(req);
-	if ((fd = node_xattr_at(req, id, name, &flags)) == -1)
+	size = MIN(size, XATTR_SIZE_MAX);
+	if (size != 0 && (buf = malloc(size)) == NULL) {
+		fuse_reply_err(req, ENOMEM);
 		return;
+	}
+	if ((error = xattr_target(id, &t)) != 0) {
+		fuse_reply_err(req, error);
+		free(buf);
+		return;
+	}
 	memset(&args, 0, sizeof(args));
-	args.value = (uint64_t)(uintptr_t)(size == 0 ? NULL : buf);
-	args.size = (uint32_t)MIN(size, sizeof(buf));
-	reply_xattr(req, buf, rump_sys_getxattrat(fd, name, flags, xname,
-	    &args, sizeof(args)), size);
-	(void)rump_sys_close(fd);
+	args.value = (uint64_t)(uintptr_t)buf;
+	args.size = (uint32_t)size;
+	n = rump_sys_getxattrat(t.fd, t.name, t.flags, xname, &args,
+	    sizeof(args));
+	error = errno;
+	if (!xattr_done(id, &t))
+		fuse_reply_err(req, ESTALE);
+	else {
+		errno = error;
+		reply_xattr(req, buf, n, size);
+	}
+	free(buf);
 }
 
 /*
  * Drop the trusted.* names from the n bytes of a listing at buf, as a
  * local file system does for a caller other than root (the host passes
- * the server's listing on as it is); the new length.
+ * the server's listing on as it is), and an unterminated last name; the
+ * new length.
  */
 static size_t
 xattr_hide_trusted(char *buf, size_t n)
 {
 	size_t i = 0, o = 0, len;
+	char *end;
 
-	while (i < n) {
-		len = MIN(strnlen(buf + i, n - i) + 1, n - i);
-		if (strncmp(buf + i, "trusted.", 8) != 0) {
+	while (i < n && (end = memchr(buf + i, '\0', n - i)) != NULL) {
+		len = (size_t)(end - (buf + i)) + 1;
+		if (len <= 8 || memcmp(buf + i, "trusted.", 8) != 0) {
 			memmove(buf + o, buf + i, len);
 			o += len;
 		}
@@ -1438,36 +1520,33 @@ xattr_hide_trusted(char *buf, size_t n)
 static void
 rf_listxattr(fuse_req_t req, fuse_ino_t id, size_t size)
 {
-	char buf[XATTR_LIST_MAX], name[NAME_MAX + 1];
+	struct xattr_target t;
+	char *buf;
 	ssize_t n;
-	int fd, flags;
+	int error;
 
 	ENTER(req);
-	if ((fd = node_xattr_at(req, id, name, &flags)) == -1)
-		return;
-	n = rump_sys_listxattrat(fd, name, flags, buf, sizeof(buf));
-	(void)rump_sys_close(fd);
-	if (n > 0 && fuse_req_ctx(req)->uid != 0)
-		n = (ssize_t)xattr_hide_trusted(buf, (size_t)n);
-	if (n != -1 && size != 0 && (size_t)n > size) {
-		fuse_reply_err(req, ERANGE);
+	if ((buf = malloc(XATTR_LIST_MAX)) == NULL) {
+		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	reply_xattr(req, buf, n, size);
-}
-
-static void
-rf_removexattr(fuse_req_t req, fuse_ino_t id, const char *xname)
-{
-	char name[NAME_MAX + 1];
-	int fd, flags;
-
-	ENTER(req);
-	if ((fd = node_xattr_at(req, id, name, &flags)) == -1)
+	if ((error = xattr_target(id, &t)) != 0) {
+		fuse_reply_err(req, error);
+		free(buf);
 		return;
-	fuse_reply_err(req, ERR(rump_sys_removexattrat(fd, name, flags,
-	    xname)));
-	(void)rump_sys_close(fd);
+	}
+	n = rump_sys_listxattrat(t.fd, t.name, t.flags, buf, XATTR_LIST_MAX);
+	error = errno;
+	if (!xattr_done(id, &t)) {
+		fuse_reply_err(req, ESTALE);
+		free(buf);
+		return;
+	}
+	if (n > 0 && fuse_req_ctx(req)->uid != 0)
+		n = (ssize_t)xattr_hide_trusted(buf, (size_t)n);
+	errno = error;
+	reply_xattr(req, buf, n, size);
+	free(buf);
 }
 
 static const struct fuse_lowlevel_ops rf_ops = {
@@ -1538,6 +1617,8 @@ struct rf_loop {
 	char	**pool;		/* free buffers for handoffs (lock) */
 	size_t	npool;
 	int	error;		/* the first read error (lock) */
+	unsigned int credit;	/* the leader's: probe() */
+	unsigned int nth;	/* the leader's: probe() */
 };
 
 static int rf_endfd = -1;	/* eventfd: the loop ends */
@@ -1655,13 +1736,12 @@ no_waiter(const char *buf)
 #define RF_PROBE_EVERY 16
 
 static bool
-probe(const struct rf_loop *lp, const char *buf, unsigned int *credit,
-    unsigned int *nth)
+probe(struct rf_loop *lp, const char *buf)
 {
 	if (lp->nworkers < 2)
 		return false;
-	return no_waiter(buf) || *credit > 0 ||
-	    ++*nth % RF_PROBE_EVERY == 0;
+	return no_waiter(buf) || lp->credit > 0 ||
+	    ++lp->nth % RF_PROBE_EVERY == 0;
 }
 
 /*
@@ -1672,7 +1752,6 @@ static int
 lead(struct rf_loop *lp, char *buf, int ep)
 {
 	uint64_t spin = (uint64_t)rf_opts.spin * 1000, last = now_ns();
-	unsigned int credit = 0, nth = 0;
 	struct epoll_event ev;
 	ssize_t n, n2;
 	char *spare;
@@ -1682,7 +1761,7 @@ lead(struct rf_loop *lp, char *buf, int ep)
 			return -1;
 		if (n > 0) {
 			spare = NULL;
-			if (probe(lp, buf, &credit, &nth)) {
+			if (probe(lp, buf)) {
 				pthread_mutex_lock(&lp->lock);
 				if (lp->waiting > 0 && lp->handoff == NULL &&
 				    lp->npool > 0)
@@ -1691,9 +1770,9 @@ lead(struct rf_loop *lp, char *buf, int ep)
 			}
 			n2 = spare != NULL ? get_request(lp, spare) : 0;
 			if (n2 > 0)
-				credit = RF_PROBE_CREDIT;
-			else if (credit > 0)
-				credit--;
+				lp->credit = RF_PROBE_CREDIT;
+			else if (lp->credit > 0)
+				lp->credit--;
 			if (n2 > 0 && (no_waiter(spare) || no_waiter(buf))) {
 				/* Nobody waits for one of them (a close's
 				 * RELEASE after a program's last request on

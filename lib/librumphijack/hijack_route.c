@@ -276,8 +276,10 @@ hj_path_arg(long a[6], int i, long dirfd, char *buf)
 	bool rel;
 
 	dirfd = (int)dirfd;	/* an int: the register's upper half is junk */
-	if (a[i] == 0)		/* utimensat(fd, NULL, ...): the descriptor */
-		return dirfd != AT_FDCWD && hj_fd_isrump(dirfd);
+	if (a[i] == 0)		/* utimensat(fd, NULL, ...): the descriptor;
+				 * getxattrat(AT_FDCWD, NULL, AT_EMPTY_PATH):
+				 * the working directory */
+		return dirfd == AT_FDCWD ? hj_cwd_rump : hj_fd_isrump(dirfd);
 	if ((n = hj_copyinstr((const char *)a[i], buf, HJ_PATHMAX)) < 0)
 		return n == -EFAULT ? 0 : n;	/* the host says EFAULT */
 	rel = dirfd == AT_FDCWD ? hj_cwd_rump : hj_fd_isrump(dirfd);

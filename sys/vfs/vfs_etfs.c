@@ -761,15 +761,6 @@ static const struct vnodeops etfs_vnodeops = {
  * Registration and removal.
  */
 
-/* namei of a kernel path; on success release with namei_done. */
-static int
-etfs_namei(const char *path, enum nameiop op, int flags, kauth_cred_t cred,
-    struct nameidata *nd)
-{
-
-	return namei_kernel(path, op, flags, cred, nd);
-}
-
 /* Make the key's node: a device node, or the file that REG covers
  * (returned referenced and unlocked in *vpp). */
 static int
@@ -781,7 +772,7 @@ etfs_mknode(struct etfs *et, kauth_cred_t cred, struct vnode **vpp)
 	int error;
 
 	*vpp = NULL;
-	if ((error = etfs_namei(et->et_key, CREATE, LOCKPARENT, cred,
+	if ((error = namei_kernel(et->et_key, CREATE, LOCKPARENT, cred,
 	    &nd)) != 0)
 		return error;
 	dvp = nd.ni_dvp;
@@ -825,7 +816,7 @@ etfs_rmnode(struct etfs *et, kauth_cred_t cred)
 	struct vnode *vp;
 	int error;
 
-	error = etfs_namei(et->et_key, DELETE, LOCKPARENT | LOCKLEAF, cred,
+	error = namei_kernel(et->et_key, DELETE, LOCKPARENT | LOCKLEAF, cred,
 	    &nd);
 	if (error)
 		return error;
@@ -856,7 +847,7 @@ etfs_unmount(struct etfs *et, kauth_cred_t cred)
 	struct mount *mp;
 	int error;
 
-	if ((error = etfs_namei(et->et_key, LOOKUP, 0, cred, &nd)) != 0)
+	if ((error = namei_kernel(et->et_key, LOOKUP, 0, cred, &nd)) != 0)
 		return error == ENOENT ? 0 : error;
 	vp = nd.ni_vp;
 	nd.ni_vp = NULL;

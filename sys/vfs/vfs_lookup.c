@@ -128,11 +128,6 @@ lookup_once(struct vnode *dvp, const struct componentname *cnp,
 }
 
 /*
- * Read symbolic link vp's target and splice it in front of rest (the
- * path after the link) in nd->ni_pathbuf.  *absp says whether the
- * target is absolute.
- */
-/*
  * PATH_MAX buffers for path names and link targets: every lookup takes
  * one, so they come from a pool (a slab kept) rather than from kmem,
  * that is the host's malloc, each time.
@@ -168,6 +163,11 @@ pnbuf_put(char *buf)
 	pool_put(&namei_pnbuf_pool, buf);
 }
 
+/*
+ * Read symbolic link vp's target and splice it in front of rest (the
+ * path after the link) in nd->ni_pathbuf.  *absp says whether the
+ * target is absolute.
+ */
 static int
 lookup_splice_link(struct nameidata *nd, struct vnode *vp, const char *rest,
     bool *absp)

@@ -389,6 +389,40 @@ xattr_list(struct xattr_target *xt, char *buf, size_t size, size_t *lenp)
 }
 
 /*
+ * The end of a get (name) or a list (name NULL) on xt's file: into a
+ * kernel buffer of size bytes (clamped to max; none for 0, which asks
+ * for the length), then out to uaddr; the length in retval[0].  A value
+ * or listing that does not fit in the largest buffer is E2BIG, not
+ * ERANGE, as Linux says.  Ends xt.
+ */
+static int
+xattr_read_out(struct xattr_target *xt, const char *name, size_t size,
+    size_t max, void *uaddr, register_t *retval)
+{
+	void *buf = NULL;
+	size_t len = 0;
+	int error = 0;
+
+	if (size > max)
+		size = max;
+	if (size > 0 && (buf = kmem_alloc(size, KM_SLEEP)) == NULL)
+		error = ENOMEM;
+	if (error == 0)
+		error = name != NULL ? xattr_get(xt, name, buf, size, &len) :
+		    xattr_list(xt, buf, size, &len);
+	xattr_target_done(xt);
+	if (error == ERANGE && size >= max)
+		error = E2BIG;
+	if (error == 0 && size > 0 && len > 0)
+		error = copyout(buf, uaddr, len);
+	if (buf != NULL)
+		kmem_free(buf, size);
+	if (error == 0)
+		retval[0] = (register_t)len;
+	return error;
+}
+
+/*
  * The system calls.  Each of the classic twelve is its *at form's, as in
  * Linux: the path form with dirfd AT_FDCWD, l* with AT_SYMLINK_NOFOLLOW,
  * f* with a NULL path and AT_EMPTY_PATH.
@@ -401,8 +435,6 @@ xattr_getat(int dirfd, const char *upath, unsigned int at_flags,
 {
 	char name[XATTR_NAME_MAX + 1];
 	struct xattr_target xt;
-	void *buf = NULL;
-	size_t len = 0;
 	int error;
 
 	if (at_flags & ~XATTR_AT_FLAGS)
@@ -412,23 +444,7 @@ xattr_getat(int dirfd, const char *upath, unsigned int at_flags,
 	if ((error = xattr_target_at(dirfd, upath, at_flags, false,
 	    &xt)) != 0)
 		return error;
-	if (size > XATTR_SIZE_MAX)
-		size = XATTR_SIZE_MAX;
-	if (size > 0 && (buf = kmem_alloc(size, KM_SLEEP)) == NULL)
-		error = ENOMEM;
-	if (error == 0)
-		error = xattr_get(&xt, name, buf, size, &len);
-	xattr_target_done(&xt);
-	/* A value cannot be longer than the largest buffer. */
-	if (error == ERANGE && size >= XATTR_SIZE_MAX)
-		error = E2BIG;
-	if (error == 0 && size > 0 && len > 0)
-		error = copyout(buf, uvalue, len);
-	if (buf != NULL)
-		kmem_free(buf, size);
-	if (error == 0)
-		retval[0] = (register_t)len;
-	return error;
+	return xattr_read_out(&xt, name, size, XATTR_SIZE_MAX, uvalue, retval);
 }
 
 static int
@@ -492,8 +508,6 @@ xattr_listat(int dirfd, const char *upath, unsigned int at_flags,
     char *ulist, size_t size, register_t *retval)
 {
 	struct xattr_target xt;
-	char *buf = NULL;
-	size_t len = 0;
 	int error;
 
 	if (at_flags & ~XATTR_AT_FLAGS)
@@ -501,22 +515,7 @@ xattr_listat(int dirfd, const char *upath, unsigned int at_flags,
 	if ((error = xattr_target_at(dirfd, upath, at_flags, true,
 	    &xt)) != 0)
 		return error;
-	if (size > XATTR_LIST_MAX)
-		size = XATTR_LIST_MAX;
-	if (size > 0 && (buf = kmem_alloc(size, KM_SLEEP)) == NULL)
-		error = ENOMEM;
-	if (error == 0)
-		error = xattr_list(&xt, buf, size, &len);
-	xattr_target_done(&xt);
-	if (error == ERANGE && size >= XATTR_LIST_MAX)
-		error = E2BIG;
-	if (error == 0 && size > 0 && len > 0)
-		error = copyout(buf, ulist, len);
-	if (buf != NULL)
-		kmem_free(buf, size);
-	if (error == 0)
-		retval[0] = (register_t)len;
-	return error;
+	return xattr_read_out(&xt, NULL, size, XATTR_LIST_MAX, ulist, retval);
 }
 
 /*

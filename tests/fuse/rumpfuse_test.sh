@@ -153,6 +153,17 @@ if command -v setfattr >/dev/null 2>&1; then
 	mkfifo "$mnt/tree/fifo" && timeout 10 setfattr -n trusted.f -v 3 "$mnt/tree/fifo" &&
 	    [ "$(timeout 10 getfattr --absolute-names --only-values -n trusted.f "$mnt/tree/fifo")" = 3 ] ||
 	    fail "a FIFO's attribute"
+	# Through a descriptor of a FIFO whose other name was removed.
+	if command -v python3 >/dev/null 2>&1; then
+		ln "$mnt/tree/fifo" "$mnt/tree/fifo2" && rm "$mnt/tree/fifo2" &&
+		    timeout 10 python3 -c '
+import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
+os.setxattr(fd, "trusted.g", b"4")
+assert os.getxattr(fd, "trusted.g") == b"4"
+assert sorted(os.listxattr(fd)) == ["trusted.f", "trusted.g"], os.listxattr(fd)
+' "$mnt/tree/fifo" >"$tmp/err" 2>&1 || fail "a FIFO's attributes by descriptor: $(tail -n 1 "$tmp/err")"
+	fi
 	echo "ok: extended attributes"
 fi
 
