@@ -429,6 +429,22 @@ xattr_read_out(struct xattr_target *xt, const char *name, size_t size,
  */
 #define XATTR_AT_FLAGS (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)
 
+/* The start of a get or a remove: the flags checked, the name copied in
+ * (into name), then the file (fdonly: see xattr_target_at). */
+static int
+xattr_named_at(int dirfd, const char *upath, unsigned int at_flags,
+    const char *uname, char name[XATTR_NAME_MAX + 1], bool fdonly,
+    struct xattr_target *xt)
+{
+	int error;
+
+	if (at_flags & ~XATTR_AT_FLAGS)
+		return EINVAL;
+	if ((error = xattr_copyin_name(uname, name)) != 0)
+		return error;
+	return xattr_target_at(dirfd, upath, at_flags, fdonly, xt);
+}
+
 static int
 xattr_getat(int dirfd, const char *upath, unsigned int at_flags,
     const char *uname, void *uvalue, size_t size, register_t *retval)
@@ -437,12 +453,8 @@ xattr_getat(int dirfd, const char *upath, unsigned int at_flags,
 	struct xattr_target xt;
 	int error;
 
-	if (at_flags & ~XATTR_AT_FLAGS)
-		return EINVAL;
-	if ((error = xattr_copyin_name(uname, name)) != 0)
-		return error;
-	if ((error = xattr_target_at(dirfd, upath, at_flags, false,
-	    &xt)) != 0)
+	if ((error = xattr_named_at(dirfd, upath, at_flags, uname, name,
+	    false, &xt)) != 0)
 		return error;
 	return xattr_read_out(&xt, name, size, XATTR_SIZE_MAX, uvalue, retval);
 }
@@ -491,12 +503,8 @@ xattr_removeat(int dirfd, const char *upath, unsigned int at_flags,
 	struct xattr_target xt;
 	int error;
 
-	if (at_flags & ~XATTR_AT_FLAGS)
-		return EINVAL;
-	if ((error = xattr_copyin_name(uname, name)) != 0)
-		return error;
-	if ((error = xattr_target_at(dirfd, upath, at_flags, true,
-	    &xt)) != 0)
+	if ((error = xattr_named_at(dirfd, upath, at_flags, uname, name,
+	    true, &xt)) != 0)
 		return error;
 	error = xattr_set(&xt, name, NULL, 0, 0);
 	xattr_target_done(&xt);
