@@ -10,7 +10,8 @@ TEST_DEBS := check pkg-config gcc clang make binutils e2fsprogs dosfstools attr 
 	mtools libfuse3-dev fuse3
 KERNLIBS_CHECKED = $(KERNLIBS)
 TEST_SCRIPTS += tests/build/check_namespace_test.sh \
-	tests/build/install_test.sh tests/kern/gensyscalls_test.sh \
+	tests/build/install_test.sh tests/build/demo_test.sh \
+	tests/kern/gensyscalls_test.sh \
 	tests/fuse/rumpfuse_test.sh
 TEST_BUILDS := build-test build-clang build-asan
 # The clash test defines its own malloc and free, which cannot work with
@@ -35,6 +36,10 @@ test: test-deps
 check-namespace: libs
 	sh tools/check-namespace.sh $(LIBDIR) $(KERNLIBS_CHECKED)
 
-demo: $(BINDIR)/rump_demo $(LIBDIR)/librumphijack.so
+# rumpfuse only where libfuse3's development files are (the demo's FUSE
+# part says it skipped otherwise).
+DEMO_FUSE := $(if $(shell $(PKG_CONFIG) --exists fuse3 2>/dev/null && echo y),$(BINDIR)/rumpfuse)
+demo: $(BINDIR)/rump_demo $(LIBDIR)/librumphijack.so $(DEMO_FUSE)
 	$(BINDIR)/rump_demo
 	sh tools/demo-hijack.sh $(BUILD)
+	sh tools/demo-fuse.sh $(BUILD)
