@@ -16,6 +16,7 @@
 #include <sys/systm.h>
 #include <sys/buf.h>
 #include <sys/kauth.h>
+#include <sys/kmem.h>
 #include <sys/mutex.h>
 #include <sys/stat.h>
 
@@ -78,14 +79,17 @@ ext2_mark_range(const struct ext2mount *ump, uint8_t *bm, uint32_t g,
 			ext2_setbit(bm, (uint32_t)(b - first));
 }
 
-/* Build the block bitmap of a BLOCK_UNINIT group: its metadata only. */
-static void
-ext2_init_block_bitmap(struct ext2mount *ump, uint32_t g, uint8_t *bm)
+/*
+ * How many blocks at the start of group g hold a copy of the superblock,
+ * of the descriptors and the reserved GDT blocks (meta_bg: a descriptor
+ * block in the first, second and last group of its meta group).
+ */
+static uint64_t
+ext2_group_super_blocks(const struct ext2mount *ump, uint32_t g)
 {
-	uint64_t first = ext2_group_first(ump, g), n = 0;
-	uint32_t o, nb = ext2_group_nblocks(ump, g), mb;
+	uint64_t n = 0;
+	uint32_t o, mb;
 
-	memset(bm, 0, ump->um_bsize);
 	if (ext2_group_has_super(ump, g))
 		n = 1;
 	if (EXT2_HAS_INCOMPAT(ump, EXT2_FEATURE_INCOMPAT_META_BG)) {
@@ -101,7 +105,18 @@ ext2_init_block_bitmap(struct ext2mount *ump, uint32_t g, uint8_t *bm)
 	} else if (ext2_group_has_super(ump, g))
 		n += ump->um_gdb_count +
 		    EXT2_LE16(ump->um_sb.s_reserved_gdt_blocks);
-	ext2_mark_range(ump, bm, g, first, n);
+	return n;
+}
+
+/* Build the block bitmap of a BLOCK_UNINIT group: its metadata only. */
+static void
+ext2_init_block_bitmap(struct ext2mount *ump, uint32_t g, uint8_t *bm)
+{
+	uint64_t first = ext2_group_first(ump, g);
+	uint32_t o, nb = ext2_group_nblocks(ump, g);
+
+	memset(bm, 0, ump->um_bsize);
+	ext2_mark_range(ump, bm, g, first, ext2_group_super_blocks(ump, g));
 	for (o = 0; o < ump->um_ngroups; o++) {
 		ext2_mark_range(ump, bm, g, ext2_gd_block_bitmap(ump, o), 1);
 		ext2_mark_range(ump, bm, g, ext2_gd_inode_bitmap(ump, o), 1);
@@ -189,26 +204,6 @@ ext2_reserved_blocks(const struct ext2mount *ump)
 	return r;
 }
 
-/* Is blk metadata of its own group (a superblock copy with the
- * descriptors and reserved GDT blocks, a bitmap, the inode table)? */
-static bool
-ext2_is_group_meta(const struct ext2mount *ump, uint32_t g, uint64_t blk)
-{
-	uint64_t it = ext2_gd_inode_table(ump, g);
-	uint64_t first = ext2_group_first(ump, g);
-
-	if (ext2_group_has_super(ump, g) &&
-	    !EXT2_HAS_INCOMPAT(ump, EXT2_FEATURE_INCOMPAT_META_BG) &&
-	    blk < first + 1 + ump->um_gdb_count +
-	    EXT2_LE16(ump->um_sb.s_reserved_gdt_blocks))
-		return true;
-	if (blk < ump->um_first_data_block + 1)
-		return true;
-	return blk == ext2_gd_block_bitmap(ump, g) ||
-	    blk == ext2_gd_inode_bitmap(ump, g) ||
-	    (blk >= it && blk < it + ump->um_itb_per_group);
-}
-
 /*
  * Up to want free blocks in a row, the first at goal or after it (in
  * goal's group first, then the following groups, wrapping round).
@@ -263,8 +258,8 @@ ext2_blkalloc_n(struct ext2inode *ip, uint64_t goal, uint64_t want,
 			}
 			if (ext2_isset(bm, bit))
 				continue;
-			if (ext2_is_group_meta(ump, g,
-			    ext2_group_first(ump, g) + bit)) {
+			if (ext2_blk_is_meta(ump,
+			    ext2_group_first(ump, g) + bit, 1)) {
 				ext2_error(ump, "group %u: block bitmap marks "
 				    "metadata free", g);
 				continue;
@@ -330,7 +325,7 @@ ext2_blkfree(struct ext2mount *ump, uint64_t blk, uint64_t count)
 		}
 		bit = (uint32_t)(b - ext2_group_first(ump, g));
 		if (!ext2_isset(bp->b_data, bit) ||
-		    ext2_is_group_meta(ump, g, b)) {
+		    ext2_blk_is_meta(ump, b, 1)) {
 			ext2_error(ump, "freeing free or metadata block %llu",
 			    (unsigned long long)b);
 			continue;
@@ -535,4 +530,225 @@ ext2_count_free(struct ext2mount *ump)
 	ump->um_free_inodes = fi;
 	mutex_exit(&ump->um_lock);
 	return 0;
+}
+
+/*
+ * The system zone: the blocks that the file system's own structures
+ * hold, which no file may point into (Linux's "system zone" rejects the
+ * same).  A block at the start of its group (a superblock copy, the
+ * descriptors, the reserved GDT blocks) is found by arithmetic; the
+ * bitmaps, the inode tables (anywhere with flex_bg) and the journal's
+ * blocks are runs in um_sys, built at mount, sorted and merged, and
+ * searched by bisection.  Constant after mount: read without locks.
+ */
+
+/* Add the run [blk, blk + n) (at mount, before the sort). */
+static int
+ext2_sysmap_add(struct ext2mount *ump, uint64_t blk, uint64_t n)
+{
+	struct ext2_blkrun *r, *nr;
+	size_t max;
+
+	if (n == 0)
+		return 0;
+	r = ump->um_nsys > 0 ? &ump->um_sys[ump->um_nsys - 1] : NULL;
+	if (r != NULL && blk >= r->br_start && blk <= r->br_start + r->br_len) {
+		/* Common: the next run touches the last one. */
+		r->br_len = MAX(r->br_len, blk + n - r->br_start);
+		return 0;
+	}
+	if (ump->um_nsys == ump->um_sysmax) {
+		max = ump->um_sysmax < 16 ? 16 : ump->um_sysmax * 2;
+		if ((nr = kmem_alloc(max * sizeof(*nr), KM_SLEEP)) == NULL)
+			return ENOMEM;
+		if (ump->um_sys != NULL) {
+			memcpy(nr, ump->um_sys, ump->um_nsys * sizeof(*nr));
+			kmem_free(ump->um_sys, ump->um_sysmax * sizeof(*nr));
+		}
+		ump->um_sys = nr;
+		ump->um_sysmax = max;
+	}
+	ump->um_sys[ump->um_nsys].br_start = blk;
+	ump->um_sys[ump->um_nsys].br_len = n;
+	ump->um_nsys++;
+	return 0;
+}
+
+void
+ext2_sysmap_free(struct ext2mount *ump)
+{
+
+	if (ump->um_sys != NULL)
+		kmem_free(ump->um_sys, ump->um_sysmax * sizeof(*ump->um_sys));
+	ump->um_sys = NULL;
+	ump->um_sysmax = 0;
+	ump->um_nsys = 0;
+}
+
+/* Heapsort of the runs by their first block (no allocation; the runs of
+ * a large file system without flex_bg number three per group). */
+static void
+ext2_sysmap_sift(struct ext2_blkrun *a, size_t i, size_t n)
+{
+	struct ext2_blkrun t;
+	size_t c;
+
+	for (; (c = 2 * i + 1) < n; i = c) {
+		if (c + 1 < n && a[c + 1].br_start > a[c].br_start)
+			c++;
+		if (a[i].br_start >= a[c].br_start)
+			break;
+		t = a[i];
+		a[i] = a[c];
+		a[c] = t;
+	}
+}
+
+static void
+ext2_sysmap_sort(struct ext2_blkrun *a, size_t n)
+{
+	struct ext2_blkrun t;
+	size_t i;
+
+	for (i = n / 2; i-- > 0;)
+		ext2_sysmap_sift(a, i, n);
+	for (i = n; i-- > 1;) {
+		t = a[0];
+		a[0] = a[i];
+		a[i] = t;
+		ext2_sysmap_sift(a, 0, i);
+	}
+}
+
+/*
+ * The internal journal's blocks go into the system zone, so that no
+ * file's block number (an attribute block) may point into the log.  The
+ * walk stops at the inode's size, at its block count and at the first
+ * hole (a journal has none: jbd2 refuses one).  A journal inode that
+ * cannot be read or mapped is logged and left out: only the check is
+ * lost, and the journal is never written here.
+ */
+static int
+ext2_sysmap_journal(struct ext2mount *ump)
+{
+	uint32_t inum = EXT2_LE32(ump->um_sb.s_journal_inum);
+	struct ext2inode *ip;
+	uint64_t lblk, nblk, pblk, len;
+	int error;
+
+	if (!EXT2_HAS_COMPAT(ump, EXT3_FEATURE_COMPAT_HAS_JOURNAL) ||
+	    EXT2_HAS_INCOMPAT(ump, EXT3_FEATURE_INCOMPAT_JOURNAL_DEV) ||
+	    inum == 0)
+		return 0;
+	if ((error = ext2_iget(ump, inum, &ip)) != 0) {
+		if (error == ENOMEM)
+			return error;
+		ext2_error(ump, "journal: inode %u unreadable: its blocks are "
+		    "not protected", inum);
+		return 0;
+	}
+	nblk = MIN(ext2_i_size(ip) >> ump->um_bshift,
+	    ext2_i_blocks512(ip) / ump->um_bsectors);
+	for (lblk = 0, error = 0; lblk < nblk; lblk += len) {
+		if ((error = ext2_bmap_run(ip, lblk, &pblk, &len)) != 0 ||
+		    pblk == 0)
+			break;
+		len = MIN(len, nblk - lblk);
+		if (!ext2_blk_valid(ump, pblk, len)) {
+			error = EUCLEAN;
+			break;
+		}
+		if ((error = ext2_sysmap_add(ump, pblk, len)) != 0)
+			break;
+	}
+	ext2_ifree_incore(ip);
+	if (error == ENOMEM)
+		return error;
+	if (error != 0)
+		ext2_error(ump, "journal: inode %u: block %llu cannot be "
+		    "mapped: the rest is not protected", inum,
+		    (unsigned long long)lblk);
+	return 0;
+}
+
+/*
+ * Build the system zone (at mount, after a journal replay, before any
+ * file is read): every group's bitmaps and inode table, then the
+ * journal's blocks (ext2_sysmap_journal, which only logs a journal it
+ * cannot map), sorted and merged.
+ */
+int
+ext2_sysmap_build(struct ext2mount *ump)
+{
+	struct ext2_blkrun *a;
+	uint32_t g;
+	size_t i, n;
+	int error = 0;
+
+	/* At mount, alone: the descriptors are read without um_lock. */
+	for (g = 0; g < ump->um_ngroups && error == 0; g++) {
+		if ((error = ext2_sysmap_add(ump, ext2_gd_block_bitmap(ump, g),
+		    1)) != 0 ||
+		    (error = ext2_sysmap_add(ump, ext2_gd_inode_bitmap(ump, g),
+		    1)) != 0)
+			break;
+		error = ext2_sysmap_add(ump, ext2_gd_inode_table(ump, g),
+		    ump->um_itb_per_group);
+	}
+	if (error == 0)
+		error = ext2_sysmap_journal(ump);
+	if (error != 0)
+		return error;
+	a = ump->um_sys;
+	ext2_sysmap_sort(a, ump->um_nsys);
+	for (i = 0, n = 0; i < ump->um_nsys; i++) {
+		if (n > 0 && a[i].br_start <= a[n - 1].br_start +
+		    a[n - 1].br_len) {
+			a[n - 1].br_len = MAX(a[n - 1].br_len, a[i].br_start +
+			    a[i].br_len - a[n - 1].br_start);
+			continue;
+		}
+		a[n++] = a[i];
+	}
+	ump->um_nsys = n;
+	return 0;
+}
+
+/*
+ * Does [blk, blk + count) (inside the file system) meet the system zone:
+ * a superblock copy, the descriptors, the reserved GDT blocks, a bitmap,
+ * an inode table or the journal?
+ */
+bool
+ext2_blk_is_meta(const struct ext2mount *ump, uint64_t blk, uint64_t count)
+{
+	const struct ext2_blkrun *r;
+	uint64_t b;
+	uint32_t g;
+	size_t lo, hi, mid;
+
+	KASSERT(ext2_blk_valid(ump, blk, count));
+	/* The groups' first blocks: only groups with a copy have any. */
+	for (b = blk; b < blk + count; b = ext2_group_first(ump, g + 1)) {
+		g = (uint32_t)((b - ump->um_first_data_block) / ump->um_bpg);
+		if (b < ext2_group_first(ump, g) +
+		    ext2_group_super_blocks(ump, g))
+			return true;
+		if (g + 1 >= ump->um_ngroups)
+			break;
+	}
+	/* The last run that starts before the range ends. */
+	lo = 0;
+	hi = ump->um_nsys;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ump->um_sys[mid].br_start < blk + count)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return false;
+	r = &ump->um_sys[lo - 1];
+	return r->br_start + r->br_len > blk;
 }

@@ -711,6 +711,42 @@ out:
 }
 
 /*
+ * The blocks mapped in a row from lblk: the rest of the extent holding
+ * it (*pblkp 0 for an uninitialised one, which reads as zeros), or a
+ * hole up to the leaf's next extent (one block past the leaf's last).
+ */
+int
+ext4_ext_run(struct ext2inode *ip, uint64_t lblk, uint64_t *pblkp,
+    uint64_t *lenp)
+{
+	struct ext4_extent *ex = NULL;
+	struct ext4_path *lp;
+	struct ext4_walk w;
+	uint64_t start;
+	int error;
+
+	*pblkp = 0;
+	*lenp = 1;
+	if (lblk > EXT4_EXT_MAX_LBLK)
+		return 0;
+	if ((error = ext4_find(ip, lblk, &w)) != 0)
+		return error;
+	lp = &w.w_p[w.w_depth];
+	if (lp->p_idx >= 0)
+		ex = &eh_ext(lp->p_hdr)[lp->p_idx];
+	start = ex != NULL ? EXT2_LE32(ex->ee_block) : 0;
+	if (ex != NULL && lblk < start + ext4_ext_len(ex)) {
+		*lenp = start + ext4_ext_len(ex) - lblk;
+		if (!ext4_ext_is_uninit(ex))
+			*pblkp = ext4_ext_pblk(ex) + (lblk - start);
+	} else if (lp->p_idx + 1 < (int)EXT2_LE16(lp->p_hdr->eh_entries))
+		*lenp = EXT2_LE32(eh_ext(lp->p_hdr)[lp->p_idx + 1].ee_block) -
+		    lblk;
+	ext4_walk_release(ip, &w);
+	return 0;
+}
+
+/*
  * Free what the node eh (at depth, of a tree being cut) maps from first
  * on; *dirtyp when it changed.  Children left empty are freed and their
  * index entries removed.  Entries are visited from the last: once one

@@ -196,10 +196,18 @@ ext2_inode_check(struct ext2inode *ip)
 		    ip->i_ino);
 		return EUCLEAN;
 	}
+	/* Linux refuses the same ("bad extended attribute block"): a set
+	 * would rewrite the block, or its reference count, in place. */
 	acl = ext2_i_file_acl(ip);
 	if (acl != 0 && !ext2_blk_valid(ump, acl, 1)) {
 		ext2_error(ump, "inode %u: bad extended attribute block %llu",
 		    ip->i_ino, (unsigned long long)acl);
+		return EUCLEAN;
+	}
+	if (acl != 0 && ext2_blk_is_meta(ump, acl, 1)) {
+		ext2_error(ump, "inode %u: bad extended attribute block %llu: "
+		    "file-system metadata or the journal", ip->i_ino,
+		    (unsigned long long)acl);
 		return EUCLEAN;
 	}
 	if ((flags & EXT4_EXTENTS_FL) &&
@@ -560,6 +568,22 @@ ext2_ind_newblock(struct ext2inode *ip, uint64_t goal, bool meta,
 		ext2_bdwrite(ip->i_ump, bp);
 	}
 	return 0;
+}
+
+/*
+ * The blocks mapped in a row from lblk, without allocating: a whole
+ * extent's rest with extents, one block at a time through indirect
+ * blocks.  *pblk 0: a hole (or unwritten) of *lenp blocks.
+ */
+int
+ext2_bmap_run(struct ext2inode *ip, uint64_t lblk, uint64_t *pblk,
+    uint64_t *lenp)
+{
+
+	*lenp = 1;
+	if (EXT2_LE32(ip->i_raw->i_flags) & EXT4_EXTENTS_FL)
+		return ext4_ext_run(ip, lblk, pblk, lenp);
+	return ext2_bmap(ip, lblk, false, pblk);
 }
 
 /*

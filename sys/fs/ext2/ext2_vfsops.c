@@ -493,6 +493,7 @@ ext2_mount_free(struct ext2mount *ump)
 		    ump->um_bsize);
 	if (ump->um_gddirty != NULL)
 		kmem_free(ump->um_gddirty, ump->um_gdb_count * sizeof(bool));
+	ext2_sysmap_free(ump);
 	mutex_destroy(&ump->um_lock);
 	kmem_free(ump, sizeof(*ump));
 }
@@ -576,6 +577,10 @@ ext2_mount(struct mount *mp, const char *source, const char *data __unused,
 			ump->um_incompat &= ~EXT3_FEATURE_INCOMPAT_RECOVER;
 	}
 
+	/* The blocks no file may point into, before any file is read (the
+	 * group descriptors are final: a replay may have rewritten them). */
+	if ((error = ext2_sysmap_build(ump)) != 0)
+		goto out;
 	mp->mnt_data = ump;
 	if ((error = ext2_iget(ump, EXT2_ROOT_INO, &rip)) != 0) {
 		printf("ext2: %s: cannot read the root directory\n", source);

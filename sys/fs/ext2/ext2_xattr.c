@@ -217,6 +217,28 @@ ext2_xattr_block_csum_set(const struct ext2mount *ump, uint64_t blk,
 		    data));
 }
 
+/*
+ * May blk be an attribute block at all: inside the file system and
+ * none of its own structures (ext2_iget checks it too; again here right
+ * before each read and each write of the block, which would otherwise
+ * overwrite an inode table or a bitmap that looks like one).
+ */
+static int
+ext2_xattr_blk_check(struct ext2mount *ump, uint32_t ino, uint64_t blk)
+{
+	const char *why;
+
+	if (!ext2_blk_valid(ump, blk, 1))
+		why = "not inside the file system";
+	else if (ext2_blk_is_meta(ump, blk, 1))
+		why = "file-system metadata or the journal";
+	else
+		return 0;
+	ext2_error(ump, "inode %u: bad extended attribute block %llu: %s",
+	    ino, (unsigned long long)blk, why);
+	return EUCLEAN;
+}
+
 /* The header of an attribute block: 0 or EUCLEAN, logged. */
 static int
 ext2_xattr_block_check(struct ext2mount *ump, uint32_t ino, uint64_t blk,
@@ -432,8 +454,8 @@ ext2_xattr_block_load(struct ext2inode *ip, struct ext2_xattr_area *xa)
 		xa->xa_ents = kmem_zalloc(sizeof(*xa->xa_ents), KM_SLEEP);
 		return xa->xa_ents == NULL ? ENOMEM : 0;
 	}
-	if (!ext2_blk_valid(ump, xa->xa_blk, 1))
-		return ext2_xattr_corrupt(ip, xa, "not inside the file system");
+	if ((error = ext2_xattr_blk_check(ump, ip->i_ino, xa->xa_blk)) != 0)
+		return error;
 	if ((error = ext2_bread(ump, xa->xa_blk, &bp)) != 0)
 		return error;
 	error = ext2_xattr_block_check(ump, ip->i_ino, xa->xa_blk, bp->b_data);
@@ -604,11 +626,8 @@ ext2_xattr_block_unref(struct ext2mount *ump, uint32_t ino, uint64_t blk)
 	uint32_t ref;
 	int error;
 
-	if (!ext2_blk_valid(ump, blk, 1)) {
-		ext2_error(ump, "inode %u: bad extended attribute block %llu",
-		    ino, (unsigned long long)blk);
-		return EUCLEAN;
-	}
+	if ((error = ext2_xattr_blk_check(ump, ino, blk)) != 0)
+		return error;
 	if ((error = ext2_bread(ump, blk, &bp)) != 0)
 		return error;
 	if ((error = ext2_xattr_block_check(ump, ino, blk, bp->b_data)) != 0) {
@@ -669,6 +688,8 @@ ext2_xattr_block_commit(struct ext2inode *ip, struct ext2_xattr_area *xa,
 		return 0;
 	}
 	if (old != 0 && xa->xa_refcount == 1) {
+		if ((error = ext2_xattr_blk_check(ump, ip->i_ino, old)) != 0)
+			return error;
 		if ((error = ext2_bread(ump, old, &bp)) != 0)
 			return error;
 		if (ext2_get32(bp->b_data) != EXT2_XATTR_MAGIC ||

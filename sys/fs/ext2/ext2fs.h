@@ -54,6 +54,12 @@ struct uio;
 /* Causes for ext2_error's once-per-mount logging (um_errlogged bits). */
 #define EXT2_ERRLOG_MAX 32
 
+/* A run of blocks. */
+struct ext2_blkrun {
+	uint64_t br_start;
+	uint64_t br_len;
+};
+
 struct ext2mount {
 	struct mount *um_mp;			/* c */
 	struct vnode *um_devvp;			/* c: VBLK vnode, opened */
@@ -97,6 +103,12 @@ struct ext2mount {
 	uint64_t um_free_blocks;		/* u */
 	uint64_t um_free_inodes;		/* u */
 	uint32_t um_last_dir_group;		/* u: Orlov-ish spreading */
+
+	/* The system zone (ext2_alloc.c): the bitmaps, inode tables and
+	 * the journal as sorted, merged runs of blocks (c: built at
+	 * mount). */
+	struct ext2_blkrun *um_sys;
+	size_t um_nsys, um_sysmax;
 
 	int um_errlogged[EXT2_ERRLOG_MAX];	/* log_once state */
 	volatile int um_fs_error;		/* ext2_error ran: EXT2_ERROR_FS
@@ -201,6 +213,8 @@ void ext2_itimes(struct ext2inode *, bool atime, bool mtime, bool ctime);
 bool ext2_i_has_extra(const struct ext2inode *, size_t fieldend);
 int ext2_bmap(struct ext2inode *, uint64_t lblk, bool alloc,
     uint64_t *pblk);
+int ext2_bmap_run(struct ext2inode *, uint64_t lblk, uint64_t *pblk,
+    uint64_t *lenp);	/* lblk.. mapped in a row (*pblk 0: a hole) */
 int ext2_truncate(struct ext2inode *, uint64_t newsize);
 int ext2_inode_init_blocks(struct ext2inode *);	/* new inode's i_block */
 enum vtype ext2_mode_to_vtype(uint16_t mode);
@@ -214,6 +228,12 @@ uint64_t ext2_blkgoal(struct ext2inode *, uint64_t lblk);
 int ext2_ialloc(struct ext2inode *dir, uint16_t mode, uint32_t *inop);
 void ext2_ifree(struct ext2mount *, uint32_t ino, bool isdir);
 int ext2_count_free(struct ext2mount *);	/* at mount: check gds */
+/* The system zone: blocks no file may point into (superblock copies,
+ * descriptors, reserved GDT blocks, bitmaps, inode tables, journal). */
+int ext2_sysmap_build(struct ext2mount *);	/* at mount */
+void ext2_sysmap_free(struct ext2mount *);
+bool ext2_blk_is_meta(const struct ext2mount *, uint64_t blk,
+    uint64_t count);	/* blk..count: ext2_blk_valid */
 
 /* ext2_dir.c */
 struct ext2_lookup_result {
@@ -266,6 +286,8 @@ int ext4_ext_bmap(struct ext2inode *, uint64_t lblk, bool alloc,
 int ext4_ext_truncate(struct ext2inode *, uint64_t first_lblk_to_free);
 int ext4_ext_init(struct ext2inode *);
 int ext4_ext_validate_root(struct ext2inode *);
+int ext4_ext_run(struct ext2inode *, uint64_t lblk, uint64_t *pblk,
+    uint64_t *lenp);
 
 /*
  * Checksums (ext2_csum.c).  A calls the *_verify/_set functions only

@@ -157,19 +157,40 @@ dbg_stat(const char *img, const char *file, const char *field)
 	return strtoull(out, NULL, 10);
 }
 
-/* Where the inode of a file is in the image (bytes). */
+/* Where an inode ("/f", "<1>") is in the image (bytes). */
 static uint64_t
-dbg_inode_off(const char *img, const char *file, uint32_t bs)
+dbg_imap(const char *img, const char *spec, uint32_t bs)
 {
 	char out[128];
 	unsigned long long blk = 0;
 	unsigned off = 0;
 
-	e3_sh_out(out, sizeof(out), "debugfs -R 'imap /%s' %s 2>/dev/null | "
+	e3_sh_out(out, sizeof(out), "debugfs -R 'imap %s' %s 2>/dev/null | "
 	    "sed -n 's/.*located at block \\([0-9]*\\), offset "
-	    "\\(0x[0-9a-f]*\\).*/\\1 \\2/p'", file, img);
+	    "\\(0x[0-9a-f]*\\).*/\\1 \\2/p'", spec, img);
 	ck_assert_int_eq(sscanf(out, "%llu %x", &blk, &off), 2);
 	return (uint64_t)blk * bs + off;
+}
+
+/* Where the inode of a file is in the image (bytes). */
+static uint64_t
+dbg_inode_off(const char *img, const char *file, uint32_t bs)
+{
+	char spec[PATH_MAX];
+
+	snprintf(spec, sizeof(spec), "/%s", file);
+	return dbg_imap(img, spec, bs);
+}
+
+/* A number that a shell pipeline prints. */
+static uint64_t
+sh_num(const char *fmt, const char *img)
+{
+	char out[64];
+
+	e3_sh_out(out, sizeof(out), fmt, img);
+	ck_assert_msg(out[0] >= '0' && out[0] <= '9', "not a number: %s", fmt);
+	return strtoull(out, NULL, 10);
 }
 
 static void
@@ -204,6 +225,16 @@ patch8(const char *img, uint64_t off, uint8_t v)
 {
 
 	patch(img, off, &v, 1);
+}
+
+static void
+peek(const char *img, uint64_t off, void *p, size_t n)
+{
+	int fd = open(img, O_RDONLY);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, p, n, (off_t)off), (ssize_t)n);
+	close(fd);
 }
 
 static uint32_t
@@ -858,12 +889,12 @@ struct cimg {
 };
 
 static void
-cimg_make(struct cimg *c, const char *opts)
+cimg_make_mb(struct cimg *c, const char *opts, int mb)
 {
 	const char *m;
 
 	c->bs = 4096;
-	snprintf(c->img, sizeof(c->img), "%s", e3_mkfs("c0.img", "ext4", 16,
+	snprintf(c->img, sizeof(c->img), "%s", e3_mkfs("c0.img", "ext4", mb,
 	    opts));
 	m = e3_hmount(c->img, "mh", NULL);
 	e3_sh_ok("cd %s && touch f g h && echo hello >other", m);
@@ -879,6 +910,13 @@ cimg_make(struct cimg *c, const char *opts)
 	c->facl = dbg_inode_off(c->img, "f", c->bs) + 0x68;
 	ck_assert_uint_eq(peek32(c->img, c->blk), 0xEA020000);
 	ck_assert_uint_eq(peek32(c->img, c->ibody - 4), 0xEA020000);
+}
+
+static void
+cimg_make(struct cimg *c, const char *opts)
+{
+
+	cimg_make_mb(c, opts, 16);
 }
 
 /* A copy of the image with a patch applied by the caller. */
@@ -1095,6 +1133,79 @@ E3TEST(corrupt, an_attribute_block_outside_the_fs_is_EUCLEAN)
 	ck_assert_int_eq(rump_sys_read(fd, buf, sizeof(buf)), 6);
 	ck_assert_int_eq(rump_sys_close(fd), 0);
 	e3_rumount();
+}
+
+/*
+ * An i_file_acl that points into the file system's own structures, at
+ * a block dressed up as an empty attribute block (what the bad-blocks
+ * inode's fields can look like): Linux refuses the inode ("bad extended
+ * attribute block"), and so do we, before a set rewrites the block in
+ * place (reference count 1: the inode table lost 16 inodes, the root's
+ * among them) or writes a count one less into it (count 2).  The block
+ * is as it was afterwards.  Two groups, so that a backup superblock is
+ * there too.
+ */
+E3TEST(corrupt, an_attribute_block_in_the_metadata_is_EUCLEAN_never_written)
+{
+	static const char *const what[] = { "the inode table (count 1)",
+	    "the inode table (count 2)", "the journal", "the block bitmap",
+	    "the inode bitmap", "a reserved GDT block",
+	    "the backup superblock of group 1" };
+	unsigned char hdr[36], before[256], after[256];
+	struct cimg c;
+	const char *img;
+	uint64_t blk = 0, off;
+	size_t k;
+
+	cimg_make_mb(&c, "-b 4096 -I 256 -O ^metadata_csum", 160);
+	for (k = 0; k < sizeof(what) / sizeof(what[0]); k++) {
+		img = cimg_copy(&c);
+		switch (k) {
+		case 0:
+		case 1:
+			blk = dbg_imap(img, "<1>", c.bs) / c.bs;
+			break;
+		case 2:
+			blk = sh_num("debugfs -R 'bmap <8> 100' %s 2>/dev/null",
+			    img);
+			break;
+		case 3:
+			blk = sh_num("dumpe2fs %s 2>/dev/null | sed -n "
+			    "'s/.*Block bitmap at \\([0-9]*\\).*/\\1/p' | "
+			    "head -1", img);
+			break;
+		case 4:
+			blk = sh_num("dumpe2fs %s 2>/dev/null | sed -n "
+			    "'s/.*Inode bitmap at \\([0-9]*\\).*/\\1/p' | "
+			    "head -1", img);
+			break;
+		case 5:
+			blk = sh_num("dumpe2fs %s 2>/dev/null | sed -n "
+			    "'s/.*Reserved GDT blocks at \\([0-9]*\\)-.*/"
+			    "\\1/p' | head -1", img);
+			break;
+		case 6:
+			blk = 32768;
+			ck_assert_uint_eq(peek32(img, blk * c.bs + 56) & 0xffff,
+			    0xEF53);
+			break;
+		}
+		off = blk * c.bs;
+		memset(hdr, 0, sizeof(hdr));
+		hdr[2] = 0x02;
+		hdr[3] = 0xEA;				/* h_magic */
+		hdr[4] = k == 1 ? 2 : 1;		/* h_refcount */
+		hdr[8] = 1;				/* h_blocks */
+		patch(img, off, hdr, sizeof(hdr));
+		patch32(img, c.facl, (uint32_t)blk);
+		peek(img, off, before, sizeof(before));
+		corrupt_check(img, "f", "g", what[k]);
+		peek(img, off, after, sizeof(after));
+		ck_assert_msg(memcmp(before, after, sizeof(before)) == 0,
+		    "%s (block %ju) was written", what[k], (uintmax_t)blk);
+		e3_sh_ok("debugfs -R 'ls /' %s 2>/dev/null | grep -q other",
+		    img);
+	}
 }
 
 int
