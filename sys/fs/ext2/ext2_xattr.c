@@ -12,8 +12,9 @@
  *
  * Every change works on copies: both places are read and checked whole
  * (ext2_xattr_parse: every entry and value inside its place, aligned,
- * values not overlapping the entries or each other; the block's magic,
- * h_blocks, reference count and checksum), decoded into arrays of
+ * values not overlapping the entries or each other, names without NUL;
+ * the block's number outside the system zone, its magic, h_blocks,
+ * reference count and checksum), decoded into arrays of
  * attributes, changed there and encoded again into fresh buffers, which
  * must fit before anything on disk changes.  Like Linux, a value goes
  * into the inode when it fits there and into the block otherwise; the
@@ -337,6 +338,13 @@ ext2_xattr_parse(struct ext2inode *ip, struct ext2_xattr_area *xa)
 		x->x_index = e->e_name_index;
 		x->x_namelen = e->e_name_len;
 		x->x_name = (const char *)raw + o + sizeof(*e);
+		if (memchr(x->x_name, '\0', x->x_namelen) != NULL) {
+			/* Linux: "bad e_name length"; listed, it would
+			 * split into names that are not there. */
+			error = ext2_xattr_corrupt(ip, xa,
+			    "a name holds a NUL byte");
+			goto out;
+		}
 		x->x_size = EXT2_LE32(e->e_value_size);
 		x->x_inum = EXT2_LE32(e->e_value_inum);
 		if (x->x_inum != 0) {

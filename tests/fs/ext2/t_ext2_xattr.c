@@ -984,7 +984,7 @@ E3TEST(corrupt, bad_attribute_blocks_are_EUCLEAN)
 	cimg_make(&c, "-b 4096 -I 256 -O ^metadata_csum");
 	e0 = c.blk + 32;				/* user.a's entry */
 	e1 = e0 + 20;					/* user.b's */
-	for (k = 0; k < 10; k++) {
+	for (k = 0; k < 11; k++) {
 		const char *what = "";
 
 		img = cimg_copy(&c);
@@ -1037,6 +1037,12 @@ E3TEST(corrupt, bad_attribute_blocks_are_EUCLEAN)
 			what = "a value inode without ea_inode";
 			patch32(img, e0 + 4, 12);
 			break;
+		case 10:
+			/* Linux: "bad e_name length"; listed, it would be
+			 * "user." and a name of its own. */
+			what = "a NUL byte in a name";
+			patch8(img, e1 + 16, 0);
+			break;
 		}
 		corrupt_check(img, "f", "g", what);
 	}
@@ -1053,7 +1059,7 @@ E3TEST(corrupt, bad_in_inode_attributes_are_EUCLEAN)
 	cimg_make(&c, "-b 4096 -I 256 -O ^metadata_csum");
 	e0 = c.ibody;					/* user.x */
 	e1 = e0 + 20;					/* user.y */
-	for (k = 0; k < 7; k++) {
+	for (k = 0; k < 8; k++) {
 		const char *what = "";
 
 		img = cimg_copy(&c);
@@ -1092,6 +1098,10 @@ E3TEST(corrupt, bad_in_inode_attributes_are_EUCLEAN)
 		case 6:
 			what = "a value over the entries";
 			patch16(img, e1 + 2, 0);
+			break;
+		case 7:
+			what = "a NUL byte in a name";
+			patch8(img, e0 + 16, 0);
 			break;
 		}
 		corrupt_check(img, "g", "f", what);
