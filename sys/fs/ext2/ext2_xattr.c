@@ -576,6 +576,7 @@ ext2_xattr_encode(struct ext2_xattr_area *xa, uint8_t *dst, size_t len)
 	size_t o = ext2_xattr_first(xa), vbase = ext2_xattr_vbase(xa);
 	size_t vend = len;
 	uint32_t bhash = 0, ehash;
+	bool hash0 = false;
 	struct ext2_xattr *x;
 	int i;
 
@@ -605,6 +606,7 @@ ext2_xattr_encode(struct ext2_xattr_area *xa, uint8_t *dst, size_t len)
 			ehash = ext2_xattr_hash_entry(x->x_name, x->x_namelen,
 			    dst + vend, x->x_size);
 			e->e_hash = EXT2_LE32(ehash);
+			hash0 |= ehash == 0;
 			bhash = (bhash << EXT2_XATTR_BLOCK_HASH_SHIFT) ^
 			    (bhash >> (32 - EXT2_XATTR_BLOCK_HASH_SHIFT)) ^
 			    ehash;
@@ -615,7 +617,9 @@ ext2_xattr_encode(struct ext2_xattr_area *xa, uint8_t *dst, size_t len)
 		h->h_magic = EXT2_LE32(EXT2_XATTR_MAGIC);
 		h->h_refcount = EXT2_LE32(1);
 		h->h_blocks = EXT2_LE32(1);
-		h->h_hash = EXT2_LE32(bhash);
+		/* An entry hashed to 0 makes the block's hash 0 (Linux:
+		 * such a block is never shared). */
+		h->h_hash = EXT2_LE32(hash0 ? 0 : bhash);
 	} else
 		ext2_put32(dst, EXT2_XATTR_MAGIC);
 	return 0;

@@ -633,6 +633,33 @@ E3TEST(write, the_last_block_attribute_removed_frees_the_block)
 	    img);
 }
 
+/*
+ * An entry whose hash is 0 makes the block's hash 0 (Linux's rule, and
+ * e2fsprogs'): user.z with the value 00 00 7a 00 hashes to 0 (the name
+ * gives 0x7a, rotated by 16 and mixed with the value's word 0x7a0000).
+ */
+E3TEST(write, an_entry_hash_of_0_makes_the_block_hash_0)
+{
+	static const char *const files[] = { "f" };
+	static const unsigned char zval[4] = { 0, 0, 0x7a, 0 };
+	const char *img;
+	uint64_t blk;
+
+	img = e3_mkfs("h0.img", "ext2", 8, "-b 1024 -I 128");
+	e3_rmount_ok(img, "ext2", 0);
+	r_touch("f");
+	r_set("f", "user.other", 40, 1);
+	ck_assert_int_eq(rump_sys_setxattr(E3_MNT "/f", "user.z", zval,
+	    sizeof(zval), 0), 0);
+	compare_with_host(img, files, 1);
+	blk = dbg_stat(img, "f", "File ACL");
+	ck_assert_uint_ne(blk, 0);
+	/* user.z sorts first: its entry's hash, then the block's. */
+	ck_assert_uint_eq(peek32(img, blk * 1024 + 32 + 12), 0);
+	ck_assert_uint_ne(peek32(img, blk * 1024 + 32 + 20 + 12), 0);
+	ck_assert_uint_eq(peek32(img, blk * 1024 + 12), 0);
+}
+
 /* A block three files share: a change to one gives it a block of its
  * own, the others keep theirs, the counts stay right (e2fsck checks
  * them); unlinking a sharer drops its reference. */
