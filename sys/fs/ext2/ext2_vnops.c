@@ -766,9 +766,15 @@ ext2_setattr(struct vnode *vp, const struct vattr *va,
 		}
 		ext2_itimes(ip, false, true, false);
 	}
-	if (va->va_mode != (mode_t)VNOVAL)
+	if (va->va_mode != (mode_t)VNOVAL) {
+		/* The access ACL follows first: if it cannot, the mode
+		 * stays as it was (ext2_acl.c). */
+		if (vp->v_type != VLNK &&
+		    (error = ext2_acl_chmod(ip, va->va_mode & ALLPERMS)) != 0)
+			return error;
 		di->i_mode = (uint16_t)((EXT2_LE16(di->i_mode) &
 		    EXT2_S_IFMT) | (va->va_mode & ALLPERMS));
+	}
 	uid = va->va_uid != (uid_t)VNOVAL ? va->va_uid : ext2_i_uid(ip);
 	gid = va->va_gid != (gid_t)VNOVAL ? va->va_gid : ext2_i_gid(ip);
 	ext2_set_ids(ip, uid, gid);

@@ -8,7 +8,8 @@
  * several inodes may share (h_refcount), keeps more.  The names the VFS
  * gives ("user.x", "trusted.x", "security.x") are stored as a name
  * index and the suffix; entries of other indexes (POSIX ACLs, system.,
- * Lustre...) are kept as they are but neither shown nor changed.
+ * Lustre...) are kept as they are and not shown; only ext2_acl.c
+ * changes one (the access ACL, through ext2_xattr_iset, on chmod).
  *
  * Every change works on copies: both places are read and checked whole
  * (ext2_xattr_parse: every entry and value inside its place, aligned,
@@ -810,21 +811,20 @@ ext2_xattr_inode_read(struct ext2inode *ip, const struct ext2_xattr *x,
 	return error;
 }
 
-/* vop_getxattr: the inode's own attributes first, then the block's. */
+/*
+ * The value of attribute (index, suf) into buf (*sizep bytes; 0 asks
+ * for the size only): the inode's own attributes first, then the
+ * block's.  For vop_getxattr and for what the VFS cannot name (the
+ * POSIX ACLs, ext2_acl.c).
+ */
 int
-ext2_xattr_get(struct vnode *vp, const char *name, void *buf, size_t *sizep,
-    kauth_cred_t cred __unused)
+ext2_xattr_iget(struct ext2inode *ip, uint8_t index, const char *suf,
+    size_t len, void *buf, size_t *sizep)
 {
-	struct ext2inode *ip = VTOI(vp);
 	struct ext2_xattr_area ib, bl;
 	const struct ext2_xattr *x = NULL;
-	const char *suf;
-	uint8_t index;
-	size_t len;
 	int i, error;
 
-	if ((error = ext2_xattr_split(name, &index, &suf, &len)) != 0)
-		return error == EOPNOTSUPP ? error : ENODATA;
 	memset(&bl, 0, sizeof(bl));
 	if ((error = ext2_xattr_ibody_load(ip, &ib)) != 0)
 		goto out;
@@ -850,6 +850,21 @@ ext2_xattr_get(struct vnode *vp, const char *name, void *buf, size_t *sizep,
 	ext2_xattr_area_free(&ib);
 	ext2_xattr_area_free(&bl);
 	return error;
+}
+
+/* vop_getxattr */
+int
+ext2_xattr_get(struct vnode *vp, const char *name, void *buf, size_t *sizep,
+    kauth_cred_t cred __unused)
+{
+	const char *suf;
+	uint8_t index;
+	size_t len;
+	int error;
+
+	if ((error = ext2_xattr_split(name, &index, &suf, &len)) != 0)
+		return error == EOPNOTSUPP ? error : ENODATA;
+	return ext2_xattr_iget(VTOI(vp), index, suf, len, buf, sizep);
 }
 
 /* The names of xa that the VFS may see, appended at buf + *offp. */
@@ -948,27 +963,29 @@ ext2_xattr_change(struct ext2_xattr_area *ib, struct ext2_xattr_area *bl,
 	return 0;
 }
 
-/* vop_setxattr (value NULL: remove). */
+/*
+ * Set attribute (index, suf) to value (len bytes), or remove it (value
+ * NULL); flags XATTR_CREATE, XATTR_REPLACE.  For vop_setxattr and the
+ * POSIX ACLs (ext2_acl.c).  The vnode lock is held exclusively.
+ */
 int
-ext2_xattr_set(struct vnode *vp, const char *name, const void *value,
-    size_t len, int flags, kauth_cred_t cred __unused)
+ext2_xattr_iset(struct ext2inode *ip, uint8_t index, const char *suf,
+    size_t namelen, const void *value, size_t len, int flags)
 {
-	struct ext2inode *ip = VTOI(vp);
 	struct ext2mount *ump = ip->i_ump;
 	struct ext2_xattr_area ib, bl;
 	struct ext2_xattr x;
 	uint8_t *ienc = NULL, *benc = NULL;
-	size_t namelen;
 	int error;
 
-	if (ump->um_ronly || (vp->v_mount->mnt_flag & MS_RDONLY))
+	KASSERT(namelen <= EXT2_NAME_LEN);
+	if (ump->um_ronly)
 		return EROFS;
-	memset(&x, 0, sizeof(x));
-	if ((error = ext2_xattr_split(name, &x.x_index, &x.x_name,
-	    &namelen)) != 0)
-		return error;
 	if (value != NULL && len > XATTR_SIZE_MAX)
 		return E2BIG;
+	memset(&x, 0, sizeof(x));
+	x.x_index = index;
+	x.x_name = suf;
 	x.x_namelen = (uint8_t)namelen;
 	x.x_value = value != NULL ? (len != 0 ? value : (const void *)"") :
 	    NULL;
@@ -1014,6 +1031,24 @@ ext2_xattr_set(struct vnode *vp, const char *name, const void *value,
 	ext2_xattr_area_free(&ib);
 	ext2_xattr_area_free(&bl);
 	return error;
+}
+
+/* vop_setxattr (value NULL: remove). */
+int
+ext2_xattr_set(struct vnode *vp, const char *name, const void *value,
+    size_t len, int flags, kauth_cred_t cred __unused)
+{
+	const char *suf;
+	uint8_t index;
+	size_t namelen;
+	int error;
+
+	if (VTOI(vp)->i_ump->um_ronly || (vp->v_mount->mnt_flag & MS_RDONLY))
+		return EROFS;
+	if ((error = ext2_xattr_split(name, &index, &suf, &namelen)) != 0)
+		return error;
+	return ext2_xattr_iset(VTOI(vp), index, suf, namelen, value, len,
+	    flags);
 }
 
 /* A freed inode lets go of its attribute block. */

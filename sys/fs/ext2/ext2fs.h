@@ -18,6 +18,7 @@
  *   ext2_csum.c    (B) crc32c, crc16 and the metadata_csum functions
  *   ext2_journal.c (B) jbd2 replay
  *   ext2_xattr.c   extended attributes: in the inode and in a block
+ *   ext2_acl.c     POSIX access ACLs kept in step with chmod
  *
  * Locking.  Every field of an ext2inode is protected by its vnode's lock
  * (n below) except where said.  um_lock (one per mount, taken below any
@@ -273,6 +274,15 @@ int ext2_xattr_set(struct vnode *, const char *name, const void *value,
 int ext2_xattr_list(struct vnode *, void *buf, size_t *sizep,
     kauth_cred_t);
 void ext2_xattr_release(struct ext2inode *);
+/* The same by name index and suffix, for names the VFS does not pass
+ * (the POSIX ACLs); iset needs the vnode lock exclusively. */
+int ext2_xattr_iget(struct ext2inode *, uint8_t index, const char *suf,
+    size_t len, void *buf, size_t *sizep);
+int ext2_xattr_iset(struct ext2inode *, uint8_t index, const char *suf,
+    size_t len, const void *value, size_t size, int flags);
+
+/* ext2_acl.c: a chmod's change of the access ACL (before the mode). */
+int ext2_acl_chmod(struct ext2inode *, mode_t mode);
 
 /* ext2_vfsops.c / ext2_vnops.c */
 extern const struct vnodeops ext2_vnodeops;

@@ -543,6 +543,27 @@ struct ext2_xattr_entry {
 #define EXT2_XATTR_VALUE_HASH_SHIFT 16
 #define EXT2_XATTR_BLOCK_HASH_SHIFT 16
 
+/*
+ * POSIX ACLs as ext2/3/4 keep them, in the attributes of name index 2
+ * (system.posix_acl_access) and 3 (..._default) with an empty name: a
+ * header (version 1), then the entries: 4 bytes (tag, permissions) for
+ * the owner, the owning group, the mask and others, 8 bytes (with the
+ * id) for a named user or group.  An ACL with named entries has all
+ * four short ones, so its size says how many entries it holds.
+ */
+#define EXT2_ACL_VERSION 1
+#define EXT2_ACL_HDR 4
+#define EXT2_ACL_SHORT 4			/* e_tag, e_perm */
+#define EXT2_ACL_LONG 8				/* e_tag, e_perm, e_id */
+
+/* e_tag */
+#define EXT2_ACL_USER_OBJ 0x01
+#define EXT2_ACL_USER 0x02
+#define EXT2_ACL_GROUP_OBJ 0x04
+#define EXT2_ACL_GROUP 0x08
+#define EXT2_ACL_MASK 0x10
+#define EXT2_ACL_OTHER 0x20
+
 _Static_assert(sizeof(struct ext2_super_block) == 1024, "sb size");
 _Static_assert(sizeof(struct ext2_group_desc) == 64, "gd size");
 _Static_assert(sizeof(struct ext2_dinode) == 160, "inode size");

@@ -902,6 +902,198 @@ E3TEST(write, acl_entries_survive_our_changes)
 }
 
 /*
+ * acl: a chmod through us does to a POSIX access ACL what the host's
+ * own chmod does (the owner's, the mask's and the others' entries from
+ * the mode; an ACL the mode says all of removed), compared on a copy of
+ * the image by the host: getfacl, the mode, and what a named user, a
+ * named group's member and anyone else may do.
+ */
+
+/* An ACL as ext4 stores it (debugfs ea_set -r writes it as it is):
+ * version, then (tag, perm) pairs; only short entries here. */
+static void
+acl_raw(const char *img, const char *file, uint32_t version,
+    const uint16_t *tp, size_t n)
+{
+	const char *bin = e3_path("acl.bin");
+	unsigned char b[64];
+	size_t i, len = 0;
+	FILE *f;
+
+	b[len++] = version & 0xff;
+	b[len++] = 0;
+	b[len++] = 0;
+	b[len++] = 0;
+	for (i = 0; i < n; i++) {
+		b[len++] = tp[i] & 0xff;
+		b[len++] = tp[i] >> 8;
+	}
+	ck_assert_ptr_nonnull(f = fopen(bin, "w"));
+	ck_assert_int_eq(fwrite(b, 1, len, f), len);
+	fclose(f);
+	e3_sh_ok("debugfs -w -R 'ea_set -r -f %s /%s system.posix_acl_access' "
+	    "%s >/dev/null 2>&1", bin, file, img);
+}
+
+/* What the host shows of file under m: its ACL and mode, and what uid
+ * 1000 (named in the ACLs), uid 2000 of group 1001 (named) and uid 3000
+ * may do with it. */
+static char *
+acl_view(const char *m, const char *file)
+{
+	static char buf[2][4096];
+	static int k;
+	char *b = buf[k++ % 2];
+
+	return e3_sh_out(b, sizeof(buf[0]), "cd %s && getfacl -n -- %s 2>&1; "
+	    "stat -c %%a -- %s; for u in 1000:1000 2000:1001 3000:3000; do "
+	    "setpriv --reuid=${u%%%%:*} --regid=${u#*:} --clear-groups "
+	    "sh -c 'test -r \"$1\" && echo r$0; test -w \"$1\" && echo w$0; "
+	    "test -x \"$1\" && echo x$0; true' $u %s; done", m, file, file,
+	    file);
+}
+
+static const struct {
+	const char *file;
+	mode_t mode;
+} acl_chmods[] = {
+	{ "f0", 0640 }, { "f1", 0600 }, { "f2", 0777 }, { "f3", 0 },
+	{ "f4", 04750 }, { "f5", 0604 }, { "d", 0750 }, { "min", 0600 },
+	{ "same", 0664 },	/* setfacl made it 664: the ACL stays */
+};
+#define NCHMOD (sizeof(acl_chmods) / sizeof(acl_chmods[0]))
+
+static void
+acl_chmod_like_the_host(const char *type, const char *opts)
+{
+	static const uint16_t minimal[] = { 0x01, 6, 0x04, 4, 0x20, 4 };
+	const char *img, *img2, *m, *m2;
+	char path[PATH_MAX], *v, *v2;
+	size_t i;
+	int fd;
+
+	img = e3_mkfs("acl.img", type, 16, opts);
+	m = e3_hmount(img, "mh", NULL);
+	e3_sh_ok("cd %s && touch f0 f1 f2 f3 f4 f5 min same && mkdir d && "
+	    "chmod 644 f? min same && "
+	    "setfacl -m u:1000:rw,g:1001:r f0 f1 f2 f3 f4 f5 same && "
+	    "setfacl -m u:1000:rwx,g:1001:rx d && setfacl -d -m u:1000:rx d",
+	    m);
+	e3_humount(m);
+	/* A minimal ACL (Linux never stores one, older kernels did). */
+	acl_raw(img, "min", 1, minimal, 6);
+	ck_assert_int_eq(e3_fsck(img), 0);
+	img2 = e3_path("acl2.img");
+	e3_sh_ok("cp %s %s", img, img2);
+
+	m2 = e3_hmount(img2, "mh2", NULL);
+	for (i = 0; i < NCHMOD; i++)
+		e3_sh_ok("chmod %o %s/%s", (unsigned)acl_chmods[i].mode, m2,
+		    acl_chmods[i].file);
+	e3_humount(m2);
+
+	e3_rmount_ok(img, type, 0);
+	for (i = 0; i < NCHMOD; i++) {
+		snprintf(path, sizeof(path), E3_MNT "/%s", acl_chmods[i].file);
+		if (i % 2 == 0) {
+			ck_assert_msg(rump_sys_chmod(path,
+			    acl_chmods[i].mode) == 0, "chmod %s: %s", path,
+			    strerror(errno));
+			continue;
+		}
+		fd = rump_sys_open(path, O_RDONLY);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_msg(rump_sys_fchmod(fd, acl_chmods[i].mode) == 0,
+		    "fchmod %s: %s", path, strerror(errno));
+		ck_assert_int_eq(rump_sys_close(fd), 0);
+	}
+	e3_rumount();
+	ck_assert_int_eq(e3_fsck(img), 0);
+	ck_assert_int_eq(e3_fsck(img2), 0);
+
+	m = e3_hmount(img, "mh", NULL);
+	m2 = e3_hmount(img2, "mh2", NULL);
+	for (i = 0; i < NCHMOD; i++) {
+		v = acl_view(m, acl_chmods[i].file);
+		v2 = acl_view(m2, acl_chmods[i].file);
+		ck_assert_msg(strcmp(v, v2) == 0, "%s after chmod %o:\n"
+		    "--- the host's chmod\n%s--- ours\n%s", acl_chmods[i].file,
+		    (unsigned)acl_chmods[i].mode, v2, v);
+	}
+	/* The reviewer's case: the named user lost write with the mask. */
+	e3_sh_ok("cd %s && ! setpriv --reuid=1000 --regid=1000 --clear-groups "
+	    "sh -c 'echo x >>f0' 2>/dev/null", m);
+	e3_humount(m);
+	e3_humount(m2);
+}
+
+E3TEST(acl, ext4_chmod_updates_the_access_acl_as_the_host_does)
+{
+
+	acl_chmod_like_the_host("ext4", "-b 4096 -I 256");
+}
+
+/* 128-byte inodes: the ACLs live in blocks the host shares between the
+ * files with the same ACL; each change is a copy. */
+E3TEST(acl, ext2_chmod_updates_shared_acl_blocks_as_the_host_does)
+{
+
+	acl_chmod_like_the_host("ext2", "-b 1024 -I 128");
+}
+
+/*
+ * An access ACL that Linux cannot read: a chmod of the permission bits
+ * is refused with EUCLEAN and changes nothing (the host would change
+ * the mode, fail with EINVAL, and leave the ACL); one that only adds or
+ * drops set-ID bits goes on.
+ */
+E3TEST(acl, a_malformed_access_acl_refuses_a_chmod_of_the_permissions)
+{
+	static const uint16_t v2[] = { 0x01, 6, 0x04, 4, 0x20, 4 };
+	static const uint16_t nogroup[] = { 0x01, 6, 0x20, 4 };
+	static const uint16_t badtag[] = { 0x01, 6, 0x04, 4, 0x40, 4,
+	    0x20, 4 };
+	const char *img, *m;
+	char before[3][512], after[512];
+	static const char *const bad[] = { "version2", "nogroup", "badtag" };
+	struct stat st;
+	char path[PATH_MAX];
+	size_t i;
+
+	img = e3_mkfs("bad.img", "ext4", 16, "-b 4096 -I 256");
+	m = e3_hmount(img, "mh", NULL);
+	e3_sh_ok("cd %s && touch version2 nogroup badtag good && chmod 644 * "
+	    "&& setfacl -m u:1000:rw good", m);
+	e3_humount(m);
+	acl_raw(img, "version2", 2, v2, 6);
+	acl_raw(img, "nogroup", 1, nogroup, 4);
+	acl_raw(img, "badtag", 1, badtag, 8);
+	for (i = 0; i < 3; i++)
+		e3_sh_out(before[i], sizeof(before[i]), "debugfs -R "
+		    "'ea_list /%s' %s 2>/dev/null", bad[i], img);
+	e3_rmount_ok(img, "ext4", 0);
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), E3_MNT "/%s", bad[i]);
+		ck_assert_fails(rump_sys_chmod(path, 0600), EUCLEAN);
+		ck_assert_int_eq(rump_sys_stat(path, &st), 0);
+		ck_assert_int_eq(st.st_mode & 07777, 0644);
+		ck_assert_int_eq(rump_sys_chmod(path, 04644), 0);
+		ck_assert_int_eq(rump_sys_stat(path, &st), 0);
+		ck_assert_int_eq(st.st_mode & 07777, 04644);
+	}
+	ck_assert_int_eq(rump_sys_chmod(E3_MNT "/good", 0600), 0);
+	e3_rumount();
+	for (i = 0; i < 3; i++) {
+		e3_sh_out(after, sizeof(after), "debugfs -R 'ea_list /%s' %s "
+		    "2>/dev/null", bad[i], img);
+		ck_assert_str_eq(before[i], after);
+	}
+	m = e3_hmount(img, "mh", NULL);
+	e3_sh_ok("cd %s && getfacl -n good | grep -q '^mask::---'", m);
+	e3_humount(m);
+}
+
+/*
  * corrupt
  */
 
