@@ -9,7 +9,9 @@
  * gives ("user.x", "trusted.x", "security.x") are stored as a name
  * index and the suffix; entries of other indexes (POSIX ACLs, system.,
  * Lustre...) are kept as they are and not shown; only ext2_acl.c
- * changes one (the access ACL, through ext2_xattr_iset, on chmod).
+ * changes one (the access ACL, through ext2_xattr_iset, on chmod).  A
+ * large inode without extra fields gets them on its first set, as on
+ * Linux.
  *
  * Every change works on copies: both places are read and checked whole
  * (ext2_xattr_parse: every entry and value inside its place, aligned,
@@ -407,29 +409,57 @@ ext2_xattr_area_free(struct ext2_xattr_area *xa)
 	xa->xa_raw = NULL;
 }
 
-/* The offset of the in-inode space in the inode, 0 if it has none (a
- * 128-byte inode, i_extra_isize 0, too little room). */
+/* The offset of the in-inode space in an inode whose i_extra_isize is
+ * extra, 0 if it has none (a 128-byte inode, extra 0, too little room). */
 static size_t
-ext2_xattr_ibody_start(const struct ext2inode *ip)
+ext2_xattr_ibody_at(const struct ext2mount *ump, size_t extra)
 {
-	const struct ext2mount *ump = ip->i_ump;
 	size_t start;
 
-	if (ump->um_inode_size <= EXT2_GOOD_OLD_INODE_SIZE ||
-	    EXT2_LE16(ip->i_raw->i_extra_isize) == 0)
+	if (ump->um_inode_size <= EXT2_GOOD_OLD_INODE_SIZE || extra == 0)
 		return 0;
-	start = EXT2_GOOD_OLD_INODE_SIZE + EXT2_LE16(ip->i_raw->i_extra_isize);
+	start = EXT2_GOOD_OLD_INODE_SIZE + extra;
 	if (start + EXT2_XATTR_IBODY_HDR + EXT2_XATTR_END > ump->um_inode_size)
 		return 0;
 	return start;
 }
 
-/* The in-inode attributes: a copy of the space, decoded.  Without the
- * magic the space holds none. */
-static int
-ext2_xattr_ibody_load(struct ext2inode *ip, struct ext2_xattr_area *xa)
+static size_t
+ext2_xattr_ibody_start(const struct ext2inode *ip)
 {
-	size_t start = ext2_xattr_ibody_start(ip);
+
+	return ext2_xattr_ibody_at(ip->i_ump,
+	    EXT2_LE16(ip->i_raw->i_extra_isize));
+}
+
+/*
+ * A large inode with i_extra_isize 0 has no room for attributes yet; a
+ * set gives it the 32 bytes of extra fields that Linux gives it (it
+ * takes them at every load; Linux 6.18's set leaves 32 even where
+ * s_want_extra_isize asks for more), within the inode.  0: the inode
+ * keeps its size.
+ */
+static size_t
+ext2_xattr_grow_extra(const struct ext2inode *ip)
+{
+	const struct ext2mount *ump = ip->i_ump;
+
+	if (ump->um_inode_size <= EXT2_GOOD_OLD_INODE_SIZE ||
+	    EXT2_LE16(ip->i_raw->i_extra_isize) != 0)
+		return 0;
+	return MIN(sizeof(struct ext2_dinode), ump->um_inode_size) -
+	    EXT2_GOOD_OLD_INODE_SIZE;
+}
+
+/* The in-inode attributes, for an i_extra_isize of extra: a copy of the
+ * space, decoded.  Without the magic, or when the extra fields are
+ * about to grow (grow), the space holds none. */
+static int
+ext2_xattr_ibody_load(struct ext2inode *ip, struct ext2_xattr_area *xa,
+    size_t grow)
+{
+	size_t start = grow != 0 ? ext2_xattr_ibody_at(ip->i_ump, grow) :
+	    ext2_xattr_ibody_start(ip);
 
 	memset(xa, 0, sizeof(*xa));
 	if (start == 0)
@@ -438,7 +468,7 @@ ext2_xattr_ibody_load(struct ext2inode *ip, struct ext2_xattr_area *xa)
 	if ((xa->xa_raw = kmem_alloc(xa->xa_len, KM_SLEEP)) == NULL)
 		return ENOMEM;
 	memcpy(xa->xa_raw, (const uint8_t *)ip->i_raw + start, xa->xa_len);
-	if (ext2_get32(xa->xa_raw) != EXT2_XATTR_MAGIC) {
+	if (grow != 0 || ext2_get32(xa->xa_raw) != EXT2_XATTR_MAGIC) {
 		xa->xa_max = 1;
 		xa->xa_ents = kmem_zalloc(sizeof(*xa->xa_ents), KM_SLEEP);
 		return xa->xa_ents == NULL ? ENOMEM : 0;
@@ -826,7 +856,7 @@ ext2_xattr_iget(struct ext2inode *ip, uint8_t index, const char *suf,
 	int i, error;
 
 	memset(&bl, 0, sizeof(bl));
-	if ((error = ext2_xattr_ibody_load(ip, &ib)) != 0)
+	if ((error = ext2_xattr_ibody_load(ip, &ib, 0)) != 0)
 		goto out;
 	if ((i = ext2_xattr_find(&ib, index, suf, len)) >= 0)
 		x = &ib.xa_ents[i];
@@ -906,7 +936,7 @@ ext2_xattr_list(struct vnode *vp, void *buf, size_t *sizep,
 	int error;
 
 	memset(&bl, 0, sizeof(bl));
-	if ((error = ext2_xattr_ibody_load(ip, &ib)) != 0 ||
+	if ((error = ext2_xattr_ibody_load(ip, &ib, 0)) != 0 ||
 	    (error = ext2_xattr_block_load(ip, &bl)) != 0)
 		goto out;
 	if ((error = ext2_xattr_names(&ib, buf, *sizep, &off)) != 0 ||
@@ -976,6 +1006,7 @@ ext2_xattr_iset(struct ext2inode *ip, uint8_t index, const char *suf,
 	struct ext2_xattr_area ib, bl;
 	struct ext2_xattr x;
 	uint8_t *ienc = NULL, *benc = NULL;
+	size_t grow;
 	int error;
 
 	KASSERT(namelen <= EXT2_NAME_LEN);
@@ -990,12 +1021,16 @@ ext2_xattr_iset(struct ext2inode *ip, uint8_t index, const char *suf,
 	x.x_value = value != NULL ? (len != 0 ? value : (const void *)"") :
 	    NULL;
 	x.x_size = (uint32_t)len;
+	grow = value != NULL ? ext2_xattr_grow_extra(ip) : 0;
 	memset(&bl, 0, sizeof(bl));
-	if ((error = ext2_xattr_ibody_load(ip, &ib)) != 0 ||
+	if ((error = ext2_xattr_ibody_load(ip, &ib, grow)) != 0 ||
 	    (error = ext2_xattr_block_load(ip, &bl)) != 0)
 		goto out;
 	if ((error = ext2_xattr_change(&ib, &bl, &x, flags)) != 0)
 		goto out;
+	/* Grown extra fields: the space after them is laid out anew. */
+	if (grow != 0 && ib.xa_raw != NULL)
+		ib.xa_changed = true;
 	/* Both places laid out before anything changes: ENOSPC here
 	 * leaves the file as it was. */
 	if (ib.xa_changed) {
@@ -1017,6 +1052,13 @@ ext2_xattr_iset(struct ext2inode *ip, uint8_t index, const char *suf,
 	if (bl.xa_changed &&
 	    (error = ext2_xattr_block_commit(ip, &bl, benc)) != 0)
 		goto out;
+	if (grow != 0) {
+		/* The extra fields start zeroed (times without their
+		 * nanoseconds, as they were); the checksum covers them. */
+		memset((uint8_t *)ip->i_raw + EXT2_GOOD_OLD_INODE_SIZE, 0,
+		    grow);
+		ip->i_raw->i_extra_isize = EXT2_LE16((uint16_t)grow);
+	}
 	if (ib.xa_changed)
 		memcpy((uint8_t *)ip->i_raw + ext2_xattr_ibody_start(ip), ienc,
 		    ib.xa_len);

@@ -13,12 +13,19 @@
  * reads after us, and e2fsck -fn finds the image clean; the last block
  * attribute removed frees the block; a shared block is copied on write
  * and its reference count kept; ENOSPC where Linux says so, the file
- * unchanged; XATTR_CREATE, XATTR_REPLACE, ERANGE, ctime.
+ * unchanged; XATTR_CREATE, XATTR_REPLACE, ERANGE, ctime; an inode with
+ * i_extra_isize 0 growing to 32 as on the host; a block hash of 0 once
+ * an entry's is.
+ * acl: chmod through us does to a POSIX access ACL what the host's
+ * chmod does (getfacl, mode and access compared on a copy); a malformed
+ * ACL refuses the chmod.
  * corrupt: attribute blocks and in-inode areas patched into every kind
  * of bad (magic, h_blocks, reference count, entries and values outside
  * their place, unaligned or overlapping values, no end of entries, a
- * value inode without the feature, a bad checksum, a block outside the
- * file system) are EUCLEAN, and everything else keeps working.
+ * value inode without the feature, a NUL byte in a name, a bad
+ * checksum, a block outside the file system or in its metadata or
+ * journal) are EUCLEAN, nothing of them is written, and everything else
+ * keeps working.
  *
  * Runs as root (the host's loop mounts).
  */
@@ -631,6 +638,73 @@ E3TEST(write, the_last_block_attribute_removed_frees_the_block)
 	ck_assert_uint_eq(dbg_stat(img, "f", "File ACL"), 0);
 	e3_sh_ok("test \"$(debugfs -R 'ea_list /f' %s 2>/dev/null)\" = ''",
 	    img);
+}
+
+/*
+ * A large inode whose i_extra_isize is 0 (images of old kernels) has no
+ * room for attributes until it gets its extra fields: Linux gives it 32
+ * bytes on the first set and puts the attribute there (even where
+ * s_want_extra_isize says 64).  We do the same, the host's own set on a
+ * copy agreeing; one too big for the inode goes to the block, the inode
+ * growing all the same.
+ */
+static void
+zero_extra(const char *opts, int want)
+{
+	static const char *const files[] = { "f", "g" };
+	const char *img, *img2, *m;
+	char name[2][PATH_MAX];
+	int i;
+
+	img = e3_mkfs("z.img", "ext4", 16, opts);
+	if (want != 0)
+		e3_sh_ok("debugfs -w -R 'ssv want_extra_isize %d' %s "
+		    ">/dev/null 2>&1", want, img);
+	m = e3_hmount(img, "mh", NULL);
+	e3_sh_ok("touch %s/f %s/g", m, m);
+	e3_humount(m);
+	for (i = 0; i < 2; i++)
+		e3_sh_ok("debugfs -w -R 'sif /%s extra_isize 0' %s "
+		    ">/dev/null 2>&1", files[i], img);
+	ck_assert_uint_eq(dbg_stat(img, "f", "Size of extra inode fields"), 0);
+	ck_assert_int_eq(e3_fsck(img), 0);
+	img2 = e3_path("z2.img");
+	e3_sh_ok("cp %s %s", img, img2);
+
+	m = e3_hmount(img2, "mh", NULL);
+	snprintf(name[0], sizeof(name[0]), "%s/f", m);
+	snprintf(name[1], sizeof(name[1]), "%s/g", m);
+	ck_assert_int_eq(lsetxattr(name[0], "user.a", x_val(10, 1), 10, 0), 0);
+	ck_assert_int_eq(lsetxattr(name[1], "user.big", x_val(3000, 2), 3000,
+	    0), 0);
+	e3_humount(m);
+
+	e3_rmount_ok(img, "ext4", 0);
+	r_set("f", "user.a", 10, 1);
+	r_set("g", "user.big", 3000, 2);
+	compare_with_host(img, files, 2);
+	for (i = 0; i < 2; i++) {
+		ck_assert_uint_eq(dbg_stat(img, files[i],
+		    "Size of extra inode fields"), 32);
+		ck_assert_uint_eq(dbg_stat(img2, files[i],
+		    "Size of extra inode fields"), 32);
+	}
+	ck_assert_uint_eq(dbg_stat(img, "f", "File ACL"), 0);
+	ck_assert_uint_eq(dbg_stat(img2, "f", "File ACL"), 0);
+	ck_assert_uint_ne(dbg_stat(img, "g", "File ACL"), 0);
+	ck_assert_uint_ne(dbg_stat(img2, "g", "File ACL"), 0);
+}
+
+E3TEST(write, a_zero_extra_isize_grows_to_32_and_holds_the_attribute)
+{
+
+	zero_extra("-b 4096 -I 256", 0);
+}
+
+E3TEST(write, a_zero_extra_isize_grows_to_32_with_want_extra_isize_64)
+{
+
+	zero_extra("-b 4096 -I 512", 64);
 }
 
 /*
