@@ -225,8 +225,11 @@ START_TEST(corrupt_journal_is_not_replayed_and_mount_is_read_only)
 	    "printf 'jo -c -v 3\\njw -b %%s new\\njc\\n' $b0 | "
 	    "debugfs -w -f - img >/dev/null 2>&1 && "
 	    "p=$(debugfs -R 'bmap <8> 2' img 2>/dev/null) && "
-	    "printf 'X' | dd of=img bs=1 seek=$((p * 4096 + 100)) "
-	    "conv=notrunc 2>/dev/null", dir), 0);
+	    /* a byte of the block's random data, complemented: changed
+	     * whatever it was ('X' left it as it was 1 time in 256) */
+	    "o=$((p * 4096 + 100)) && b=$(od -An -tu1 -j $o -N1 img) && "
+	    "printf \"\\\\$(printf %%o $((255 - b)))\" | "
+	    "dd of=img bs=1 seek=$o conv=notrunc 2>/dev/null", dir), 0);
 	ck_assert_int_eq(rmount("img", "ext4", 0), 0);
 	rcompare(MNT "/f", "old");
 	fd = rump_sys_open(MNT "/g", O_CREAT | O_WRONLY, 0644);
