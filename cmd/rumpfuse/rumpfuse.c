@@ -1730,9 +1730,11 @@ no_waiter(const char *buf)
  * waiting (a read of the device more, on the way of the request)?  Not
  * with a single worker.  After a RELEASE or FORGET (the program that
  * closed goes on with its next request, which should come first), and
- * for RF_PROBE_CREDIT requests after a look found one (programs on the
- * mount at once); otherwise on every RF_PROBE_EVERY-th request only, so
- * that one program's requests, one after the other, cost one read each.
+ * for RF_PROBE_CREDIT requests after a look found two requests that
+ * programs wait for (programs on the mount at once; a close's RELEASE
+ * with the program's next request is one program); otherwise on every
+ * RF_PROBE_EVERY-th request only, so that one program's requests, one
+ * after the other, cost one read each.
  */
 #define RF_PROBE_CREDIT 64
 #define RF_PROBE_EVERY 16
@@ -1771,7 +1773,7 @@ lead(struct rf_loop *lp, char *buf, int ep)
 				pthread_mutex_unlock(&lp->lock);
 			}
 			n2 = spare != NULL ? get_request(lp, spare) : 0;
-			if (n2 > 0)
+			if (n2 > 0 && !no_waiter(spare) && !no_waiter(buf))
 				lp->credit = RF_PROBE_CREDIT;
 			else if (lp->credit > 0)
 				lp->credit--;
