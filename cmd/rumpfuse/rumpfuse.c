@@ -438,7 +438,7 @@ node_opens(mode_t type)
 }
 
 /*
- * A node's name for node_xattr_at, made (into *sp and *dp: a copy of
+ * A node's name for xattr_target, made (into *sp and *dp: a copy of
  * name and of the handle of the directory, node parent) before rf_lock
  * is taken; false without memory, when the attributes of the file stay
  * out of reach.
@@ -476,7 +476,7 @@ lname_swap(struct rf_node *n, char **sp, struct file_handle **dp)
 /*
  * Remember name in the directory of node parent as where the file of n
  * is, for the extended attributes of a file that cannot be opened
- * (node_xattr_at).  Only for those: regular files and directories are
+ * (xattr_target).  Only for those: the files node_opens allows are
  * opened by their handles.  n is held by the caller.
  */
 static void
