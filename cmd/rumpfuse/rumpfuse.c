@@ -195,6 +195,14 @@ rf_thread_exit(void *l)
 /* errno of a failed rump_sys_* call, or 0 when it returned r != -1. */
 #define ERR(r)	((r) == -1 ? errno : 0)
 
+/* Exchange the values of a and b (of one type). */
+#define SWAP(a, b) \
+	do { \
+		__typeof__(a) sw_tmp_ = (a); \
+		(a) = (b); \
+		(b) = sw_tmp_; \
+	} while (0)
+
 /*
  * Nodes.  The handle's bytes follow the node (handle_bytes of them).
  * nlookup is the host's count of references; the root node is never
@@ -438,57 +446,35 @@ node_opens(mode_t type)
 }
 
 /*
- * A node's name for xattr_target, made (into *sp and *dp: a copy of
- * name and of the handle of the directory, node parent) before rf_lock
- * is taken; false without memory, when the attributes of the file stay
- * out of reach.
+ * Remember name in the directory of node parent as where a file that
+ * cannot be opened is (xattr_target; the files node_opens allows are
+ * opened by their handles): the file of node n, held by the caller, or,
+ * n NULL, of the node with handle fh and inode number ino if the host
+ * holds one.  The copies are made before rf_lock is taken and the old
+ * ones freed after; without memory the attributes of the file stay out
+ * of reach.
  */
-static bool
-lname_make(fuse_ino_t parent, const char *name, char **sp,
-    struct file_handle **dp)
+static void
+node_name(struct rf_node *n, const struct file_handle *fh, ino_t ino,
+    fuse_ino_t parent, const char *name)
 {
 	const struct file_handle *pfh = &node_of(parent)->fh;
-
-	*dp = NULL;
-	if ((*sp = strdup(name)) == NULL ||
-	    (*dp = malloc(sizeof(*pfh) + pfh->handle_bytes)) == NULL) {
-		free(*sp);
-		return false;
-	}
-	memcpy(*dp, pfh, sizeof(*pfh) + pfh->handle_bytes);
-	return true;
-}
-
-/* Give n the name of lname_make; *sp and *dp become the old one, for the
- * caller to free.  rf_lock held. */
-static void
-lname_swap(struct rf_node *n, char **sp, struct file_handle **dp)
-{
-	char *s = n->lname;
-	struct file_handle *d = n->ldir;
-
-	n->lname = *sp;
-	n->ldir = *dp;
-	*sp = s;
-	*dp = d;
-}
-
-/*
- * Remember name in the directory of node parent as where the file of n
- * is, for the extended attributes of a file that cannot be opened
- * (xattr_target).  Only for those: the files node_opens allows are
- * opened by their handles.  n is held by the caller.
- */
-static void
-node_name(struct rf_node *n, fuse_ino_t parent, const char *name)
-{
-	struct file_handle *d;
+	struct file_handle *d = NULL;
 	char *s;
 
-	if (node_opens(n->type) || !lname_make(parent, name, &s, &d))
+	if ((s = strdup(name)) == NULL ||
+	    (d = malloc(sizeof(*pfh) + pfh->handle_bytes)) == NULL) {
+		free(s);
 		return;
+	}
+	memcpy(d, pfh, sizeof(*pfh) + pfh->handle_bytes);
 	pthread_mutex_lock(&rf_lock);
-	lname_swap(n, &s, &d);
+	if (n == NULL)
+		n = node_find(fh, ino);
+	if (n != NULL) {
+		SWAP(n->lname, s);
+		SWAP(n->ldir, d);
+	}
 	pthread_mutex_unlock(&rf_lock);
 	free(s);
 	free(d);
@@ -512,8 +498,8 @@ entry_at(fuse_ino_t parent, int dfd, const char *name,
 		return error;
 	if ((n = node_get(&h.fh, e->attr.st_ino, e->attr.st_mode)) == NULL)
 		return ENOMEM;
-	if (parent != 0)
-		node_name(n, parent, name);
+	if (parent != 0 && !node_opens(n->type))
+		node_name(n, NULL, 0, parent, name);
 	e->ino = node_id(n);
 	e->attr_timeout = rf_opts.attr_timeout;
 	e->entry_timeout = rf_opts.entry_timeout;
@@ -876,27 +862,17 @@ rf_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 }
 
 /* After a rename: the node of the file now at name in dfd (node parent),
- * if the host holds it, remembers that name when node_name keeps one. */
+ * if the host holds one, remembers that name when it keeps one. */
 static void
 node_moved(fuse_ino_t parent, int dfd, const char *name)
 {
 	struct rf_handle h;
-	struct rf_node *n;
-	struct file_handle *d;
 	struct stat st;
-	char *s;
 
-	if (rump_sys_fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
-	    node_opens(st.st_mode & S_IFMT) ||
-	    handle_at(dfd, name, &h, &st) != 0 ||
-	    !lname_make(parent, name, &s, &d))
-		return;
-	pthread_mutex_lock(&rf_lock);
-	if ((n = node_find(&h.fh, st.st_ino)) != NULL)
-		lname_swap(n, &s, &d);
-	pthread_mutex_unlock(&rf_lock);
-	free(s);
-	free(d);
+	if (rump_sys_fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !node_opens(st.st_mode & S_IFMT) &&
+	    handle_at(dfd, name, &h, &st) == 0)
+		node_name(NULL, &h.fh, st.st_ino, parent, name);
 }
 
 static void
